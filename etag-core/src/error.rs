@@ -1,0 +1,141 @@
+//! Why a request does not proceed: the precondition outcomes that are not "go ahead", their
+//! status codes and their RFC 9457 problem details.
+
+use std::fmt;
+use std::time::SystemTime;
+
+use http::{HeaderName, StatusCode};
+
+use crate::tag_list::TagListProblem;
+use crate::{EntityTag, ProblemDetails};
+
+/// A conditional header that cannot be parsed and must not be ignored (answered with 400).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedHeader {
+    header: HeaderName,
+    problem: TagListProblem,
+}
+
+impl MalformedHeader {
+    pub(crate) fn tag_list(header: HeaderName, problem: TagListProblem) -> Self {
+        Self { header, problem }
+    }
+
+    /// The header that is malformed.
+    pub fn header(&self) -> &HeaderName {
+        &self.header
+    }
+
+    /// What is wrong with it.
+    pub fn problem(&self) -> &TagListProblem {
+        &self.problem
+    }
+}
+
+impl fmt::Display for MalformedHeader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "malformed {} header: {}", self.header, self.problem)
+    }
+}
+
+impl std::error::Error for MalformedHeader {}
+
+/// The outcome of a conditional request that does not let the method proceed.
+///
+/// Each variant maps to a status ([`status`](Self::status)) and, except 304, to an
+/// `application/problem+json` body ([`problem`](Self::problem)). With the `axum` feature it is an
+/// `IntoResponse`; convert it into your own error type with `From` to answer in your format.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PreconditionError {
+    /// 304 Not Modified: the client's cached representation is current (GET/HEAD only).
+    NotModified {
+        /// The current tag, to send back in `ETag`.
+        etag: EntityTag,
+        /// The current modification time, to send back in `Last-Modified`.
+        last_modified: Option<SystemTime>,
+    },
+    /// 412 Precondition Failed: the client's view of the resource is stale.
+    Failed {
+        /// The condition that evaluated to false.
+        condition: HeaderName,
+    },
+    /// 428 Precondition Required: the server requires a conditional request and none usable came.
+    Required,
+    /// 400 Bad Request: a conditional header is malformed and ignoring it would be unsafe.
+    Malformed(MalformedHeader),
+}
+
+impl PreconditionError {
+    /// The HTTP status code for this outcome.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotModified { .. } => StatusCode::NOT_MODIFIED,
+            Self::Failed { .. } => StatusCode::PRECONDITION_FAILED,
+            Self::Required => StatusCode::PRECONDITION_REQUIRED,
+            Self::Malformed(_) => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// The problem details body (RFC 9457) for this outcome; `None` for 304, which has no body.
+    ///
+    /// ```
+    /// use etag_core::PreconditionError;
+    ///
+    /// let problem = PreconditionError::Required.problem().expect("428 has a body");
+    /// assert_eq!(problem.status, 428);
+    /// assert!(problem.detail.contains("If-Match"));
+    /// ```
+    pub fn problem(&self) -> Option<ProblemDetails> {
+        let status = self.status();
+        let (detail, header) = match self {
+            Self::NotModified { .. } => return None,
+            Self::Failed { condition } => (
+                format!(
+                    "The {condition} precondition failed: the resource has changed since you read \
+                     it. GET the current state, reapply your change to it, and retry with its ETag \
+                     in If-Match."
+                ),
+                Some(condition.clone()),
+            ),
+            Self::Required => (
+                "This request must be conditional, to prevent lost updates. GET the resource and \
+                 send its ETag in If-Match (or its Last-Modified in If-Unmodified-Since); to create \
+                 a resource that must not exist yet, send If-None-Match: *."
+                    .to_owned(),
+                None,
+            ),
+            Self::Malformed(malformed) => (
+                format!("{malformed}."),
+                Some(malformed.header().clone()),
+            ),
+        };
+        Some(ProblemDetails::new(status, detail).with_header(header))
+    }
+}
+
+impl fmt::Display for PreconditionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotModified { .. } => f.write_str("not modified"),
+            Self::Failed { condition } => write!(f, "precondition {condition} failed"),
+            Self::Required => f.write_str("a precondition is required"),
+            Self::Malformed(malformed) => malformed.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for PreconditionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Malformed(malformed) => Some(malformed),
+            _ => None,
+        }
+    }
+}
+
+impl From<MalformedHeader> for PreconditionError {
+    fn from(malformed: MalformedHeader) -> Self {
+        Self::Malformed(malformed)
+    }
+}

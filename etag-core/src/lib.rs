@@ -1,0 +1,66 @@
+//! Entity tags and RFC 9110 conditional requests for Rust web services.
+//!
+//! Two clients read the same order, both change it, both write it back: without a precondition
+//! the second write silently erases the first. A client polls an order every second and downloads
+//! the same body each time. Entity tags solve both: the server labels each representation with a
+//! tag, writes carry `If-Match: <tag>` and fail with 412 when the tag is stale, and reads carry
+//! `If-None-Match: <tag>` and get an empty 304 when nothing changed.
+//!
+//! This crate holds the runtime:
+//! - [`EntityTag`]: parsing, printing, strong and weak comparison (RFC 9110 §8.8.3);
+//! - [`Versioned`]: what a resource's validators are (derive it with the `derive` feature);
+//! - [`Preconditions`]: the conditional headers of a request, parsed with a safe policy, and
+//!   evaluated against the current [`ResourceState`] in the order of RFC 9110 §13.2.2;
+//! - [`PreconditionError`]: 304 / 400 / 412 / 428 outcomes with RFC 9457 [`ProblemDetails`].
+//!
+//! # Evaluating a write
+//!
+//! ```
+//! use etag_core::{EntityTag, Preconditions, PreconditionError, Versioned};
+//! use http::{HeaderMap, HeaderValue, Method, StatusCode, header::IF_MATCH};
+//!
+//! struct Cart { version: u64, items: Vec<String> }
+//!
+//! impl Versioned for Cart {
+//!     fn etag(&self) -> EntityTag { EntityTag::from_version(self.version) }
+//! }
+//!
+//! let mut headers = HeaderMap::new();
+//! headers.insert(IF_MATCH, HeaderValue::from_static("\"1\""));
+//! let pre = Preconditions::parse(&Method::PUT, &headers)?.required();
+//! pre.check_required()?; // 428 before any work when the client sent no precondition
+//!
+//! let mut cart = Cart { version: 2, items: vec![] };
+//! // Inside the write (a transaction, or under the lock that guards the cart):
+//! let outcome = pre.check(&cart).map(|()| {
+//!     cart.items.push("apple".into());
+//!     cart.version += 1;
+//! });
+//! let err = outcome.expect_err("the client read version 1; the cart is at version 2");
+//! assert_eq!(err.status(), StatusCode::PRECONDITION_FAILED);
+//! # Ok::<(), PreconditionError>(())
+//! ```
+
+mod entity_tag;
+mod error;
+mod evaluate;
+mod preconditions;
+mod problem;
+mod tag_list;
+mod version;
+mod versioned;
+
+pub use entity_tag::{EntityTag, InvalidEntityTag};
+pub use error::{MalformedHeader, PreconditionError};
+pub use evaluate::ResourceState;
+pub use preconditions::{IfRange, Preconditions};
+pub use problem::{PROBLEM_JSON, ProblemDetails};
+pub use tag_list::{IfMatch, IfNoneMatch, TagCondition, TagListProblem};
+pub use version::Version;
+pub use versioned::Versioned;
+
+#[cfg(feature = "derive")]
+pub use etag_derive::Versioned;
+
+#[doc(hidden)]
+pub mod __private;

@@ -1,0 +1,89 @@
+//! RFC 9457 problem details (`application/problem+json`).
+
+use http::{HeaderName, StatusCode};
+use serde::Serialize;
+
+/// The media type of a problem details body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An RFC 9457 problem details object.
+///
+/// The `type` is `about:blank`, so `title` is the status's reason phrase and `detail` says what
+/// happened and what the client should do. `header` is an extension member naming the request
+/// header at fault, when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProblemDetails {
+    /// A URI reference identifying the problem type; `about:blank` means "see the status".
+    #[serde(rename = "type")]
+    pub problem_type: String,
+    /// A short summary: the reason phrase of the status.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this occurrence, and what to do about it.
+    pub detail: String,
+    /// The request header at fault (extension member).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+}
+
+impl ProblemDetails {
+    /// A problem of type `about:blank` for `status`, with the given detail.
+    pub fn new(status: StatusCode, detail: impl Into<String>) -> Self {
+        Self {
+            problem_type: "about:blank".to_owned(),
+            title: status.canonical_reason().unwrap_or("Error").to_owned(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            header: None,
+        }
+    }
+
+    /// Names the request header at fault.
+    #[must_use]
+    pub fn with_header(mut self, header: Option<HeaderName>) -> Self {
+        self.header = header.map(|name| canonical_header_case(name.as_str()));
+        self
+    }
+
+    /// The JSON body.
+    pub fn to_json(&self) -> Vec<u8> {
+        // Serializing a struct of strings and an integer cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
+
+/// `if-none-match` → `If-None-Match`, for messages people read.
+fn canonical_header_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars.next().map_or_else(String::new, |first| {
+                first.to_ascii_uppercase().to_string() + chars.as_str()
+            })
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serializes_rfc_9457_members() {
+        let problem = ProblemDetails::new(StatusCode::PRECONDITION_FAILED, "stale")
+            .with_header(Some(http::header::IF_MATCH));
+        let json: serde_json::Value = serde_json::from_slice(&problem.to_json()).expect("json");
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "type": "about:blank",
+                "title": "Precondition Failed",
+                "status": 412,
+                "detail": "stale",
+                "header": "If-Match",
+            })
+        );
+    }
+}

@@ -1,0 +1,274 @@
+//! `If-Match` / `If-None-Match` field values: `*` or a list of entity tags (RFC 9110 §13.1.1-2).
+
+use http::{HeaderMap, HeaderName, header};
+
+use crate::entity_tag::InvalidEntityTag;
+use crate::{EntityTag, MalformedHeader};
+
+/// The value of an `If-Match` or `If-None-Match` field: `*`, or a list of entity tags.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagCondition {
+    /// `*`: any current representation.
+    Any,
+    /// One or more entity tags.
+    Tags(Vec<EntityTag>),
+}
+
+impl TagCondition {
+    /// `If-Match` semantics: does the current tag match, by strong comparison?
+    /// `*` matches any current representation; nothing matches a missing resource.
+    pub fn matches_strong(&self, current: Option<&EntityTag>) -> bool {
+        match (self, current) {
+            (_, None) => false,
+            (Self::Any, Some(_)) => true,
+            (Self::Tags(tags), Some(current)) => tags.iter().any(|tag| tag.strong_eq(current)),
+        }
+    }
+
+    /// `If-None-Match` semantics: does the current tag match, by weak comparison?
+    /// `*` matches any current representation; nothing matches a missing resource.
+    pub fn matches_weak(&self, current: Option<&EntityTag>) -> bool {
+        match (self, current) {
+            (_, None) => false,
+            (Self::Any, Some(_)) => true,
+            (Self::Tags(tags), Some(current)) => tags.iter().any(|tag| tag.weak_eq(current)),
+        }
+    }
+}
+
+/// What is wrong with an `If-Match` / `If-None-Match` field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TagListProblem {
+    /// The field is present but lists nothing.
+    NoMembers,
+    /// `*` appears together with entity tags, or more than once.
+    StarInList,
+    /// One member is not a valid entity tag.
+    InvalidMember {
+        /// The member as received (lossy UTF-8).
+        member: String,
+        /// Why it is invalid.
+        reason: InvalidEntityTag,
+    },
+}
+
+impl std::fmt::Display for TagListProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoMembers => f.write_str("the field lists no entity tag; send \"*\" or a list of quoted entity tags"),
+            Self::StarInList => f.write_str("\"*\" must be the whole field value, not part of a list"),
+            Self::InvalidMember { member, reason } => {
+                write!(f, "`{member}` is not a valid entity tag: {reason}")
+            }
+        }
+    }
+}
+
+/// A tag-list field parsed leniently: the valid members, and the first problem met, if any.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ParsedTagList {
+    pub(crate) star: bool,
+    pub(crate) tags: Vec<EntityTag>,
+    pub(crate) problem: Option<TagListProblem>,
+}
+
+impl ParsedTagList {
+    /// Parses every line of `name` in `headers` as one combined list (RFC 9110 §5.3), splitting on
+    /// commas outside quoted strings and skipping empty elements (§5.6.1). Returns `None` when the
+    /// field is absent.
+    pub(crate) fn from_headers(headers: &HeaderMap, name: &HeaderName) -> Option<Self> {
+        let mut lines = headers.get_all(name).iter().peekable();
+        lines.peek()?;
+        let mut parsed = Self::default();
+        let mut members = 0usize;
+        for line in lines {
+            for member in split_list(line.as_bytes()) {
+                members += 1;
+                if member == b"*" {
+                    if parsed.star || !parsed.tags.is_empty() {
+                        parsed.note(TagListProblem::StarInList);
+                    }
+                    parsed.star = true;
+                    continue;
+                }
+                match EntityTag::parse(member) {
+                    Ok(tag) => {
+                        if parsed.star {
+                            parsed.note(TagListProblem::StarInList);
+                        }
+                        parsed.tags.push(tag);
+                    }
+                    Err(reason) => parsed.note(TagListProblem::InvalidMember {
+                        member: String::from_utf8_lossy(member).into_owned(),
+                        reason,
+                    }),
+                }
+            }
+        }
+        if members == 0 {
+            parsed.note(TagListProblem::NoMembers);
+        }
+        Some(parsed)
+    }
+
+    fn note(&mut self, problem: TagListProblem) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// The strict reading: the condition, or the first problem.
+    pub(crate) fn strict(self, name: &HeaderName) -> Result<TagCondition, MalformedHeader> {
+        match self.problem {
+            Some(problem) => Err(MalformedHeader::tag_list(name.clone(), problem)),
+            None if self.star => Ok(TagCondition::Any),
+            None => Ok(TagCondition::Tags(self.tags)),
+        }
+    }
+
+    /// The lenient reading used for `If-None-Match` on GET/HEAD: invalid members are skipped; a
+    /// field left with no usable member (or with `*` mixed into a list) counts as absent.
+    pub(crate) fn lenient(self) -> Option<TagCondition> {
+        match (self.star, self.tags.is_empty(), &self.problem) {
+            (true, true, None) => Some(TagCondition::Any),
+            (_, false, _) => Some(TagCondition::Tags(self.tags)),
+            _ => None,
+        }
+    }
+}
+
+/// Splits one field line into trimmed, non-empty list members, treating commas inside a quoted
+/// entity tag as part of the tag.
+fn split_list(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let mut in_quotes = false;
+            let end = rest
+                .iter()
+                .position(|&b| {
+                    if b == b'"' {
+                        in_quotes = !in_quotes;
+                    }
+                    b == b',' && !in_quotes
+                })
+                .unwrap_or(rest.len());
+            let member = trim_ows(&rest[..end]);
+            rest = rest.get(end + 1..).unwrap_or(&[]);
+            if !member.is_empty() {
+                return Some(member);
+            }
+        }
+    })
+}
+
+/// Strips optional whitespace (SP / HTAB, RFC 9110 §5.6.3) from both ends.
+pub(crate) fn trim_ows(bytes: &[u8]) -> &[u8] {
+    let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = bytes.iter().position(|b| !is_ows(b)).unwrap_or(bytes.len());
+    let end = bytes.iter().rposition(|b| !is_ows(b)).map_or(start, |i| i + 1);
+    &bytes[start..end]
+}
+
+macro_rules! tag_field {
+    ($(#[$doc:meta])* $name:ident, $header:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(pub TagCondition);
+
+        impl $name {
+            /// Parses the field from all its lines in `headers`, strictly: any malformed member,
+            /// an empty list or `*` inside a list is an error. `Ok(None)` when the field is absent.
+            pub fn from_headers(headers: &HeaderMap) -> Result<Option<Self>, MalformedHeader> {
+                ParsedTagList::from_headers(headers, &$header)
+                    .map(|parsed| parsed.strict(&$header).map(Self))
+                    .transpose()
+            }
+
+            /// The parsed condition.
+            pub fn condition(&self) -> &TagCondition {
+                &self.0
+            }
+        }
+    };
+}
+
+tag_field!(
+    /// The `If-Match` field (RFC 9110 §13.1.1): proceed only if the current representation matches,
+    /// by strong comparison.
+    ///
+    /// ```
+    /// use etag_core::{IfMatch, TagCondition};
+    /// use http::{HeaderMap, HeaderValue, header::IF_MATCH};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.append(IF_MATCH, HeaderValue::from_static(r#""a,b", W/"c""#));
+    /// headers.append(IF_MATCH, HeaderValue::from_static(r#""d""#));
+    /// let if_match = IfMatch::from_headers(&headers)?.expect("present");
+    /// let TagCondition::Tags(tags) = if_match.condition() else { unreachable!() };
+    /// assert_eq!(tags.len(), 3); // "a,b" is one tag; both lines are combined
+    /// # Ok::<(), etag_core::MalformedHeader>(())
+    /// ```
+    IfMatch,
+    header::IF_MATCH
+);
+
+tag_field!(
+    /// The `If-None-Match` field (RFC 9110 §13.1.2): proceed only if no current representation
+    /// matches, by weak comparison.
+    IfNoneMatch,
+    header::IF_NONE_MATCH
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn members(line: &[u8]) -> Vec<&[u8]> {
+        split_list(line).collect()
+    }
+
+    #[test]
+    fn splits_outside_quotes_only() {
+        assert_eq!(
+            members(b"\"a,b\" , W/\"c\",,\t\"d\""),
+            vec![&b"\"a,b\""[..], b"W/\"c\"", b"\"d\""]
+        );
+        assert!(members(b" , ,").is_empty());
+    }
+
+    #[test]
+    fn strict_parse_reports_the_first_problem() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::IF_MATCH, HeaderValue::from_static("\"a\", b"));
+        let err = IfMatch::from_headers(&headers).expect_err("b is unquoted");
+        assert_eq!(err.header(), &header::IF_MATCH);
+        assert!(err.to_string().contains("`b`"), "{err}");
+    }
+
+    #[test]
+    fn star_must_stand_alone() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::IF_NONE_MATCH, HeaderValue::from_static("*, \"a\""));
+        assert!(IfNoneMatch::from_headers(&headers).is_err());
+        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
+        assert_eq!(
+            IfNoneMatch::from_headers(&headers).expect("valid"),
+            Some(IfNoneMatch(TagCondition::Any))
+        );
+    }
+
+    #[test]
+    fn lenient_parse_keeps_valid_members() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::IF_NONE_MATCH, HeaderValue::from_static("junk, \"a\""));
+        let parsed = ParsedTagList::from_headers(&headers, &header::IF_NONE_MATCH).expect("present");
+        assert_eq!(
+            parsed.lenient(),
+            Some(TagCondition::Tags(vec![EntityTag::strong("a").expect("valid")]))
+        );
+    }
+}

@@ -1,0 +1,59 @@
+//! Version numbers as entity tags: the tag of a row-version column.
+
+use crate::EntityTag;
+
+/// A value that can stand as the whole state of a resource: a version counter or row version.
+///
+/// `#[etag(version)]` on a field uses this trait, and [`EntityTag::from_version`] too. Every integer
+/// type implements it, printing the number as the opaque tag (`7` → `"7"`). Implement it for your
+/// own version type (a newtype, a row-version token) to use it the same way:
+///
+/// ```
+/// use etag_core::{EntityTag, Version};
+///
+/// struct RowVersion(u64);
+///
+/// impl Version for RowVersion {
+///     fn version_tag(&self) -> EntityTag {
+///         self.0.version_tag()
+///     }
+/// }
+///
+/// assert_eq!(EntityTag::from_version(RowVersion(3)).to_string(), "\"3\"");
+/// ```
+pub trait Version {
+    /// The strong tag for this version.
+    fn version_tag(&self) -> EntityTag;
+}
+
+macro_rules! integer_versions {
+    ($($int:ty),* $(,)?) => {$(
+        impl Version for $int {
+            fn version_tag(&self) -> EntityTag {
+                // Digits and `-` are all etagc.
+                EntityTag::from_valid_opaque(false, self.to_string().into_bytes())
+            }
+        }
+    )*};
+}
+
+integer_versions!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
+impl<V: Version + ?Sized> Version for &V {
+    fn version_tag(&self) -> EntityTag {
+        (**self).version_tag()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_print_as_the_opaque_tag() {
+        assert_eq!(7_u8.version_tag().to_string(), "\"7\"");
+        assert_eq!((-3_i64).version_tag().to_string(), "\"-3\"");
+        assert_eq!(u128::MAX.version_tag().opaque(), u128::MAX.to_string().as_bytes());
+        assert!(!42_u64.version_tag().is_weak());
+    }
+}

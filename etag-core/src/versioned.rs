@@ -1,0 +1,198 @@
+//! The `Versioned` trait: what a resource's current validators are.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use sha2::{Digest, Sha256};
+
+use crate::EntityTag;
+
+/// A value that knows its validators: an entity tag and, optionally, a modification time.
+///
+/// Derive it with `#[derive(Versioned)]` (feature `derive`), or implement it by hand:
+///
+/// ```
+/// use etag_core::{EntityTag, Versioned};
+///
+/// struct Cart { version: u64 }
+///
+/// impl Versioned for Cart {
+///     fn etag(&self) -> EntityTag {
+///         EntityTag::from_version(self.version)
+///     }
+/// }
+///
+/// assert_eq!(Cart { version: 4 }.etag().to_string(), "\"4\"");
+/// ```
+///
+/// References, smart pointers and `Option` delegate to the value inside. Sequences (`Vec`, slices,
+/// arrays, `VecDeque`) get a collection tag that combines their items' tags in order, so a listing's
+/// tag changes whenever any item changes, or the order does; it is weak if any item's tag is weak,
+/// and its modification time is the latest of the items'.
+pub trait Versioned {
+    /// The entity tag of the current representation.
+    fn etag(&self) -> EntityTag;
+
+    /// When the representation last changed, if known. HTTP dates have one-second precision; the
+    /// evaluator truncates this value accordingly.
+    fn last_modified(&self) -> Option<SystemTime> {
+        None
+    }
+}
+
+macro_rules! delegate_versioned {
+    ($($(#[$doc:meta])* impl<$t:ident> for $ty:ty;)*) => {$(
+        $(#[$doc])*
+        impl<$t: Versioned + ?Sized> Versioned for $ty {
+            fn etag(&self) -> EntityTag {
+                (**self).etag()
+            }
+            fn last_modified(&self) -> Option<SystemTime> {
+                (**self).last_modified()
+            }
+        }
+    )*};
+}
+
+delegate_versioned! {
+    impl<T> for &T;
+    impl<T> for &mut T;
+    impl<T> for Box<T>;
+    impl<T> for Rc<T>;
+    impl<T> for Arc<T>;
+}
+
+impl<T: Versioned + ToOwned + ?Sized> Versioned for Cow<'_, T> {
+    fn etag(&self) -> EntityTag {
+        self.as_ref().etag()
+    }
+    fn last_modified(&self) -> Option<SystemTime> {
+        self.as_ref().last_modified()
+    }
+}
+
+/// `Some(value)` has the value's validators; `None` has the tag of an empty collection and no
+/// modification time. (To evaluate preconditions against a resource that does not exist, use
+/// [`ResourceState::Missing`](crate::ResourceState::Missing).)
+impl<T: Versioned> Versioned for Option<T> {
+    fn etag(&self) -> EntityTag {
+        match self {
+            Some(value) => value.etag(),
+            None => combine_tags(std::iter::empty::<&T>()),
+        }
+    }
+    fn last_modified(&self) -> Option<SystemTime> {
+        self.as_ref().and_then(Versioned::last_modified)
+    }
+}
+
+macro_rules! sequence_versioned {
+    ($($(#[$doc:meta])* impl<$t:ident $(, const $n:ident: usize)?> for $ty:ty;)*) => {$(
+        $(#[$doc])*
+        impl<$t: Versioned $(, const $n: usize)?> Versioned for $ty {
+            fn etag(&self) -> EntityTag {
+                combine_tags(self.iter())
+            }
+            fn last_modified(&self) -> Option<SystemTime> {
+                self.iter().filter_map(Versioned::last_modified).max()
+            }
+        }
+    )*};
+}
+
+sequence_versioned! {
+    impl<T> for [T];
+    impl<T, const N: usize> for [T; N];
+    impl<T> for Vec<T>;
+    impl<T> for VecDeque<T>;
+}
+
+/// Domain separation for collection tags, so a collection never shares a tag with a single value.
+const COLLECTION_DOMAIN: &[u8] = b"etag-rs/collection/v1\0";
+
+/// The tag of a sequence: SHA-256 over the count and, for each item in order, its weakness flag and
+/// length-prefixed opaque bytes. Part of the stable contract, like the derived tags.
+pub(crate) fn combine_tags<'a, T, I>(items: I) -> EntityTag
+where
+    T: Versioned + 'a + ?Sized,
+    I: IntoIterator<Item = &'a T>,
+{
+    let mut hasher = Sha256::new();
+    hasher.update(COLLECTION_DOMAIN);
+    let mut count: u64 = 0;
+    let mut any_weak = false;
+    for item in items {
+        let tag = item.etag();
+        any_weak |= tag.is_weak();
+        hasher.update([u8::from(tag.is_weak())]);
+        hasher.update((tag.opaque().len() as u64).to_le_bytes());
+        hasher.update(tag.opaque());
+        count += 1;
+    }
+    hasher.update(count.to_le_bytes());
+    let tag = EntityTag::from_digest(&hasher.finalize());
+    if any_weak { tag.into_weak() } else { tag }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    struct Item(&'static str, bool, u64);
+
+    impl Versioned for Item {
+        fn etag(&self) -> EntityTag {
+            let tag = EntityTag::strong(self.0).expect("valid");
+            if self.1 { tag.into_weak() } else { tag }
+        }
+        fn last_modified(&self) -> Option<SystemTime> {
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(self.2))
+        }
+    }
+
+    #[test]
+    fn pointers_delegate() {
+        let item = Item("a", false, 1);
+        assert_eq!(Arc::new(Item("a", false, 1)).etag(), item.etag());
+        assert_eq!((&item).last_modified(), item.last_modified());
+        assert_eq!(Some(Item("a", false, 1)).etag(), item.etag());
+    }
+
+    #[test]
+    fn collection_tag_depends_on_items_and_order() {
+        let ab = vec![Item("a", false, 1), Item("b", false, 5)];
+        let ba = vec![Item("b", false, 5), Item("a", false, 1)];
+        let a = vec![Item("a", false, 1)];
+        assert_ne!(ab.etag(), ba.etag());
+        assert_ne!(ab.etag(), a.etag());
+        assert_ne!(a.etag(), Item("a", false, 1).etag());
+        assert_eq!(ab.etag(), [Item("a", false, 1), Item("b", false, 5)].etag());
+        assert_eq!(
+            ab.last_modified(),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(5))
+        );
+    }
+
+    #[test]
+    fn collection_is_weak_when_an_item_is_weak() {
+        assert!(!vec![Item("a", false, 1)].etag().is_weak());
+        assert!(vec![Item("a", false, 1), Item("b", true, 1)].etag().is_weak());
+    }
+
+    #[test]
+    fn item_boundaries_are_unambiguous() {
+        let joined = vec![Item("ab", false, 0), Item("c", false, 0)];
+        let split = vec![Item("a", false, 0), Item("bc", false, 0)];
+        assert_ne!(joined.etag(), split.etag());
+    }
+
+    #[test]
+    fn empty_collection_and_none_agree() {
+        assert_eq!(Vec::<Item>::new().etag(), None::<Item>.etag());
+        assert_eq!(Vec::<Item>::new().last_modified(), None);
+    }
+}

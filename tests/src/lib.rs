@@ -1,0 +1,1 @@
+//! Integration and compile-fail tests for etag-core and etag-derive; see `tests/`.
