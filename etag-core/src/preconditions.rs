@@ -81,7 +81,9 @@ impl Preconditions {
         }
         pre.if_modified_since = single_date(headers, &header::IF_MODIFIED_SINCE);
         pre.if_unmodified_since = single_date(headers, &header::IF_UNMODIFIED_SINCE);
-        pre.if_range = headers.get(header::IF_RANGE).map(|value| parse_if_range(value.as_bytes()));
+        pre.if_range = headers
+            .get(header::IF_RANGE)
+            .map(|value| parse_if_range(value.as_bytes()));
         pre.has_range = headers.contains_key(header::RANGE);
         Ok(pre)
     }

@@ -56,8 +56,12 @@ pub enum TagListProblem {
 impl std::fmt::Display for TagListProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::NoMembers => f.write_str("the field lists no entity tag; send \"*\" or a list of quoted entity tags"),
-            Self::StarInList => f.write_str("\"*\" must be the whole field value, not part of a list"),
+            Self::NoMembers => f.write_str(
+                "the field lists no entity tag; send \"*\" or a list of quoted entity tags",
+            ),
+            Self::StarInList => {
+                f.write_str("\"*\" must be the whole field value, not part of a list")
+            }
             Self::InvalidMember { member, reason } => {
                 write!(f, "`{member}` is not a valid entity tag: {reason}")
             }
@@ -168,7 +172,10 @@ fn split_list(line: &[u8]) -> impl Iterator<Item = &[u8]> {
 pub(crate) fn trim_ows(bytes: &[u8]) -> &[u8] {
     let is_ows = |b: &u8| *b == b' ' || *b == b'\t';
     let start = bytes.iter().position(|b| !is_ows(b)).unwrap_or(bytes.len());
-    let end = bytes.iter().rposition(|b| !is_ows(b)).map_or(start, |i| i + 1);
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_ows(b))
+        .map_or(start, |i| i + 1);
     &bytes[start..end]
 }
 
@@ -264,11 +271,17 @@ mod tests {
     #[test]
     fn lenient_parse_keeps_valid_members() {
         let mut headers = HeaderMap::new();
-        headers.append(header::IF_NONE_MATCH, HeaderValue::from_static("junk, \"a\""));
-        let parsed = ParsedTagList::from_headers(&headers, &header::IF_NONE_MATCH).expect("present");
+        headers.append(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("junk, \"a\""),
+        );
+        let parsed =
+            ParsedTagList::from_headers(&headers, &header::IF_NONE_MATCH).expect("present");
         assert_eq!(
             parsed.lenient(),
-            Some(TagCondition::Tags(vec![EntityTag::strong("a").expect("valid")]))
+            Some(TagCondition::Tags(vec![
+                EntityTag::strong("a").expect("valid")
+            ]))
         );
     }
 }

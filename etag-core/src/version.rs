@@ -37,7 +37,9 @@ macro_rules! integer_versions {
     )*};
 }
 
-integer_versions!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+integer_versions!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
 
 impl<V: Version + ?Sized> Version for &V {
     fn version_tag(&self) -> EntityTag {
@@ -53,7 +55,10 @@ mod tests {
     fn integers_print_as_the_opaque_tag() {
         assert_eq!(7_u8.version_tag().to_string(), "\"7\"");
         assert_eq!((-3_i64).version_tag().to_string(), "\"-3\"");
-        assert_eq!(u128::MAX.version_tag().opaque(), u128::MAX.to_string().as_bytes());
+        assert_eq!(
+            u128::MAX.version_tag().opaque(),
+            u128::MAX.to_string().as_bytes()
+        );
         assert!(!42_u64.version_tag().is_weak());
     }
 }

@@ -180,7 +180,11 @@ mod tests {
     #[test]
     fn collection_is_weak_when_an_item_is_weak() {
         assert!(!vec![Item("a", false, 1)].etag().is_weak());
-        assert!(vec![Item("a", false, 1), Item("b", true, 1)].etag().is_weak());
+        assert!(
+            vec![Item("a", false, 1), Item("b", true, 1)]
+                .etag()
+                .is_weak()
+        );
     }
 
     #[test]
