@@ -2,3 +2,8 @@
 //! release; only the macros may use them.
 
 pub use crate::EntityTag;
+
+#[cfg(feature = "axum")]
+pub use crate::conditional_runtime::{ConditionalRequest, precheck, respond};
+#[cfg(feature = "axum")]
+pub use axum::response::Response;

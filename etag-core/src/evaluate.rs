@@ -84,6 +84,16 @@ impl Preconditions {
     /// be used against this state (an `If-Unmodified-Since` on a resource without a modification
     /// time) is answered with 428. OPTIONS, CONNECT and TRACE always proceed.
     pub fn evaluate(&self, state: &ResourceState) -> Result<(), PreconditionError> {
+        self.probe.record();
+        self.evaluate_unrecorded(state)
+    }
+
+    /// [`evaluate`](Self::evaluate) without telling the `#[conditional]` runtime: for its own
+    /// early and after-the-fact checks, which must not count as the write's check.
+    pub(crate) fn evaluate_unrecorded(
+        &self,
+        state: &ResourceState,
+    ) -> Result<(), PreconditionError> {
         if ignores_preconditions(&self.method) {
             return Ok(());
         }
@@ -95,10 +105,10 @@ impl Preconditions {
             if !if_match.matches_strong(current) {
                 return Err(failed(header::IF_MATCH));
             }
-        } else if let (Some(date), Some(modified)) = (self.if_unmodified_since, last_modified) {
-            if modified > date {
-                return Err(failed(header::IF_UNMODIFIED_SINCE));
-            }
+        } else if let (Some(date), Some(modified)) = (self.if_unmodified_since, last_modified)
+            && modified > date
+        {
+            return Err(failed(header::IF_UNMODIFIED_SINCE));
         }
 
         // Step 3 and 4: is there anything new for the client?
@@ -113,10 +123,9 @@ impl Preconditions {
             }
         } else if let (true, Some(date), Some(modified)) =
             (safe, self.if_modified_since, last_modified)
+            && modified <= date
         {
-            if modified <= date {
-                return Err(not_modified(state));
-            }
+            return Err(not_modified(state));
         }
 
         if self.required && !self.has_usable_precondition(state) {

@@ -45,10 +45,24 @@ mod entity_tag;
 mod error;
 mod evaluate;
 mod preconditions;
+mod probe;
 mod problem;
 mod tag_list;
 mod version;
 mod versioned;
+
+#[cfg(feature = "axum")]
+mod conditional_runtime;
+#[cfg(feature = "axum")]
+mod error_response;
+#[cfg(feature = "axum")]
+mod extract;
+#[cfg(feature = "axum")]
+mod http_date;
+#[cfg(feature = "axum")]
+mod not_modified;
+#[cfg(feature = "axum")]
+mod tagged;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use error::{MalformedHeader, PreconditionError};
@@ -58,6 +72,11 @@ pub use problem::{PROBLEM_JSON, ProblemDetails};
 pub use tag_list::{IfMatch, IfNoneMatch, TagCondition, TagListProblem};
 pub use version::Version;
 pub use versioned::Versioned;
+
+#[cfg(feature = "axum")]
+pub use conditional_runtime::{IntoConditionalResponse, PrecheckResult};
+#[cfg(feature = "axum")]
+pub use tagged::Tagged;
 
 #[cfg(feature = "derive")]
 pub use etag_derive::Versioned;

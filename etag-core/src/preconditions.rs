@@ -4,6 +4,7 @@ use std::time::SystemTime;
 
 use http::{HeaderMap, HeaderName, Method, header};
 
+use crate::probe::EvaluationProbe;
 use crate::tag_list::{ParsedTagList, TagCondition, trim_ows};
 use crate::{EntityTag, PreconditionError};
 
@@ -58,6 +59,8 @@ pub struct Preconditions {
     pub(crate) if_range: Option<IfRange>,
     pub(crate) has_range: bool,
     pub(crate) required: bool,
+    /// Whether an evaluation happened; armed only under `#[conditional]`.
+    pub(crate) probe: EvaluationProbe,
 }
 
 impl Preconditions {
@@ -99,6 +102,7 @@ impl Preconditions {
             if_range: None,
             has_range: false,
             required: false,
+            probe: EvaluationProbe::default(),
         }
     }
 

@@ -1,0 +1,65 @@
+//! Validator header values: `ETag` and `Last-Modified`.
+
+use std::time::{Duration, SystemTime};
+
+use http::header::{ETAG, LAST_MODIFIED};
+use http::{HeaderMap, HeaderValue};
+
+use crate::EntityTag;
+
+/// The last second an HTTP-date can express: 9999-12-31T23:59:59Z.
+const LAST_HTTP_DATE: Duration = Duration::from_secs(253_402_300_799);
+
+/// `time` as an IMF-fixdate, or `None` when HTTP dates cannot express it (before 1970 or after
+/// the year 9999), in which case the response simply has no `Last-Modified`.
+pub(crate) fn http_date(time: SystemTime) -> Option<HeaderValue> {
+    let since_epoch = time.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    if since_epoch > LAST_HTTP_DATE {
+        return None;
+    }
+    HeaderValue::from_str(&httpdate::fmt_http_date(time)).ok()
+}
+
+/// Sets `ETag` and, when there is one that HTTP can express, `Last-Modified`.
+pub(crate) fn insert_validators(
+    headers: &mut HeaderMap,
+    etag: &EntityTag,
+    last_modified: Option<SystemTime>,
+) {
+    headers.insert(ETAG, etag.to_header_value());
+    match last_modified.and_then(http_date) {
+        Some(date) => {
+            headers.insert(LAST_MODIFIED, date);
+        }
+        None => {
+            headers.remove(LAST_MODIFIED);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_imf_fixdate() {
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        assert_eq!(
+            http_date(time).expect("in range"),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+    }
+
+    #[test]
+    fn out_of_range_dates_are_omitted_not_panics() {
+        assert_eq!(
+            http_date(SystemTime::UNIX_EPOCH - Duration::from_secs(1)),
+            None
+        );
+        assert_eq!(
+            http_date(SystemTime::UNIX_EPOCH + LAST_HTTP_DATE + Duration::from_secs(1)),
+            None
+        );
+        assert!(http_date(SystemTime::UNIX_EPOCH + LAST_HTTP_DATE).is_some());
+    }
+}

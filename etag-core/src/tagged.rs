@@ -1,0 +1,186 @@
+//! [`Tagged`]: a JSON response that carries its validators and answers conditional GETs.
+
+use std::time::SystemTime;
+
+use axum::Json;
+use axum::body::Body;
+use axum::response::{IntoResponse, Response};
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::{HeaderMap, StatusCode};
+use serde::Serialize;
+
+use crate::http_date::insert_validators;
+use crate::not_modified::not_modified;
+use crate::preconditions::is_get_or_head;
+use crate::{
+    EntityTag, PreconditionError, Preconditions, ProblemDetails, ResourceState, Versioned,
+};
+
+/// A `Versioned + Serialize` value as a JSON response with `ETag` and `Last-Modified`.
+///
+/// Call [`evaluate`](Self::evaluate) with the request's [`Preconditions`] to answer a GET or HEAD
+/// conditionally: when `If-None-Match` (or `If-Modified-Since`) matches, the response is a 304
+/// that never serializes the value, keeps `ETag`, `Last-Modified`, `Cache-Control`, `Expires`,
+/// `Vary`, `Content-Location` and `Date`, and drops `Content-Type` / `Content-Length`
+/// (RFC 9110 §15.4.5). A failed `If-Match` gives 412. HEAD gets the GET's headers and no body (the
+/// router strips it).
+///
+/// ```
+/// use axum::{Router, extract::Path, routing::get};
+/// use etag_core::{EntityTag, Preconditions, Tagged, Versioned};
+/// use http::{HeaderValue, header::CACHE_CONTROL};
+/// use serde::Serialize;
+///
+/// #[derive(Serialize)]
+/// struct Order { id: u64, version: u64 }
+///
+/// impl Versioned for Order {
+///     fn etag(&self) -> EntityTag { EntityTag::from_version(self.version) }
+/// }
+///
+/// async fn get_order(pre: Preconditions, Path(id): Path<u64>) -> Tagged<Order> {
+///     let order = Order { id, version: 3 }; // from your store
+///     Tagged::new(order)
+///         .with_header(CACHE_CONTROL, HeaderValue::from_static("private, max-age=0"))
+///         .evaluate(&pre)
+/// }
+///
+/// let app: Router = Router::new().route("/orders/{id}", get(get_order));
+/// ```
+///
+/// After a write, return the new state with its status and headers; the client's next `If-Match`
+/// is the `ETag` it receives:
+///
+/// ```
+/// # use etag_core::{EntityTag, Tagged, Versioned};
+/// # #[derive(serde::Serialize)] struct Order { id: u64, version: u64 }
+/// # impl Versioned for Order { fn etag(&self) -> EntityTag { EntityTag::from_version(self.version) } }
+/// use http::{HeaderValue, StatusCode, header::LOCATION};
+///
+/// let created = Tagged::new(Order { id: 7, version: 1 })
+///     .with_status(StatusCode::CREATED)
+///     .with_header(LOCATION, HeaderValue::from_static("/orders/7"));
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a Tagged value does nothing until it is returned as a response"]
+pub struct Tagged<T> {
+    value: T,
+    status: StatusCode,
+    headers: HeaderMap,
+    /// What evaluating the request's preconditions against `value` decided, when it was asked.
+    refusal: Option<PreconditionError>,
+}
+
+impl<T> Tagged<T> {
+    /// A `200 OK` response for `value`.
+    pub fn new(value: T) -> Self {
+        Self {
+            value,
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            refusal: None,
+        }
+    }
+
+    /// Answers with `status` instead of 200 (for example `201 Created` after a create).
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Sets a response header (`Location`, `Cache-Control`, `Vary`, …), replacing any earlier
+    /// value. `ETag` and `Last-Modified` always come from the value.
+    pub fn with_header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
+    }
+
+    /// The response headers set so far, to add several values of one field.
+    pub fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
+    /// The status the response will have when no precondition intervenes.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The value.
+    pub fn value(&self) -> &T {
+        &self.value
+    }
+
+    /// The value, giving up the response settings.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T: Versioned> Tagged<T> {
+    /// Evaluates the request's preconditions against this value, which must be the current state
+    /// of the resource, to answer a GET or HEAD with 304 (or 412) when they say so.
+    ///
+    /// For other methods this changes nothing: a write checks the state it is about to replace,
+    /// inside the write ([`Preconditions::check`]), and this value is the state after the write.
+    pub fn evaluate(mut self, pre: &Preconditions) -> Self {
+        if is_get_or_head(pre.method()) {
+            self.refusal = pre
+                .evaluate_unrecorded(&ResourceState::of(&self.value))
+                .err();
+        }
+        self
+    }
+}
+
+impl<T: Versioned + Serialize> IntoResponse for Tagged<T> {
+    fn into_response(self) -> Response {
+        let etag = self.value.etag();
+        let last_modified = self.value.last_modified();
+        match self.refusal {
+            Some(PreconditionError::NotModified { .. }) => {
+                not_modified(&etag, last_modified, self.headers)
+            }
+            Some(refusal) => refusal.into_response(),
+            None => full_response(&self.value, self.status, self.headers, &etag, last_modified),
+        }
+    }
+}
+
+fn full_response<T: Serialize>(
+    value: &T,
+    status: StatusCode,
+    mut headers: HeaderMap,
+    etag: &EntityTag,
+    last_modified: Option<SystemTime>,
+) -> Response {
+    let body = match serde_json::to_vec(value) {
+        Ok(body) => body,
+        Err(error) => {
+            tracing::error!(%error, "etag_core::Tagged: the response value failed to serialize");
+            return ProblemDetails::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The server could not serialize the response.",
+            )
+            .into_response();
+        }
+    };
+    if !headers.contains_key(CONTENT_TYPE) {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    insert_validators(&mut headers, etag, last_modified);
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    response
+}
+
+/// `Json<T>` has the validators of the `T` inside.
+impl<T: Versioned> Versioned for Json<T> {
+    fn etag(&self) -> EntityTag {
+        self.0.etag()
+    }
+
+    fn last_modified(&self) -> Option<SystemTime> {
+        self.0.last_modified()
+    }
+}
