@@ -41,9 +41,11 @@
 //! # Ok::<(), PreconditionError>(())
 //! ```
 
+pub mod canonical;
 mod entity_tag;
 mod error;
 mod evaluate;
+mod last_modified;
 mod preconditions;
 mod probe;
 mod problem;
@@ -67,6 +69,7 @@ mod tagged;
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use error::{MalformedHeader, PreconditionError};
 pub use evaluate::ResourceState;
+pub use last_modified::LastModified;
 pub use preconditions::{IfRange, Preconditions};
 pub use problem::{PROBLEM_JSON, ProblemDetails};
 pub use tag_list::{IfMatch, IfNoneMatch, TagCondition, TagListProblem};

@@ -1,0 +1,52 @@
+//! The hashing entry point of `#[derive(Versioned)]`: the selected fields stream into SHA-256 as a
+//! struct (or struct variant) of the canonical encoding.
+
+use serde::Serialize;
+
+use super::DOMAIN;
+use super::encoder::encode_field;
+use super::marker;
+use super::sink::{HashSink, Sink, write_len_prefixed};
+use crate::EntityTag;
+
+/// Hashes a value's selected fields into an entity tag. The derive writes
+/// `FieldHasher::for_struct()`, one `field` call per selected field in declaration order, then
+/// `finish`. The result equals [`canonical::tag`](super::tag) of a struct holding just those fields.
+pub struct FieldHasher {
+    sink: HashSink,
+}
+
+impl FieldHasher {
+    /// Starts the tag of a struct.
+    #[inline]
+    pub fn for_struct() -> Self {
+        let mut sink = HashSink::new();
+        sink.write(DOMAIN);
+        sink.write_byte(marker::STRUCT);
+        Self { sink }
+    }
+
+    /// Starts the tag of an enum variant: the variant's name is part of the state.
+    #[inline]
+    pub fn for_variant(variant: &str) -> Self {
+        let mut sink = HashSink::new();
+        sink.write(DOMAIN);
+        sink.write_byte(marker::STRUCT_VARIANT);
+        write_len_prefixed(&mut sink, variant.as_bytes());
+        Self { sink }
+    }
+
+    /// Adds one field: its name, then its value.
+    #[inline]
+    pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        encode_field(&mut self.sink, name, value);
+    }
+
+    /// The tag: the first 128 bits of the digest, weak if asked.
+    #[inline]
+    pub fn finish(mut self, weak: bool) -> EntityTag {
+        self.sink.write_byte(marker::END);
+        let tag = EntityTag::from_digest(&self.sink.finalize());
+        if weak { tag.into_weak() } else { tag }
+    }
+}

@@ -1,0 +1,237 @@
+//! Decides whether the attributes make sense together and, if they do, what the tag is made of.
+//! Every problem is recorded in the `Ctxt`, so one compile shows them all.
+
+use syn::Ident;
+
+use super::ast::{Body, Container, Field};
+use super::attr::describe;
+use super::ctxt::Ctxt;
+use super::symbol::{INCLUDE, LAST_MODIFIED, SKIP, VERSION};
+
+/// What the generated impl computes.
+pub(crate) struct Plan<'c> {
+    pub(crate) weak: bool,
+    pub(crate) shape: Shape<'c>,
+}
+
+pub(crate) enum Shape<'c> {
+    Struct(Part<'c>),
+    Enum(Vec<(&'c Ident, Part<'c>)>),
+}
+
+/// The validators of a struct, or of one enum variant.
+pub(crate) struct Part<'c> {
+    pub(crate) tag: TagSource<'c>,
+    pub(crate) last_modified: Option<&'c Field<'c>>,
+}
+
+pub(crate) enum TagSource<'c> {
+    /// `#[etag(version)]`: the tag is the version alone.
+    Version(&'c Field<'c>),
+    /// The canonical hash of these fields, in declaration order.
+    Hashed(Vec<&'c Field<'c>>),
+}
+
+/// How a type chooses its fields.
+#[derive(Clone, Copy, PartialEq)]
+enum Selection {
+    /// Every field but the `skip`ped ones (also when no field is marked at all).
+    AllBut,
+    /// Only the `include`d fields.
+    Only,
+}
+
+pub(crate) fn check<'c>(cx: &mut Ctxt, container: &'c Container<'c>) -> Option<Plan<'c>> {
+    if let Body::Union(union_token) = &container.body {
+        cx.error_spanned_by(
+            union_token,
+            "`Versioned` cannot be derived for a union: which field is live is unknown, so \
+             there is no state to hash; use a struct or an enum, or implement `Versioned` by hand",
+        );
+        return None;
+    }
+    for field in container.all_fields() {
+        check_combinations(cx, field);
+    }
+    let selection = check_selection_style(cx, container);
+    let weak = container.attrs.weak.is_some();
+    let shape = match &container.body {
+        Body::Struct(fields) => {
+            let part = part(cx, fields, selection, true);
+            if let TagSource::Hashed(hashed) = &part.tag
+                && hashed.is_empty()
+            {
+                nothing_selected(cx, &container.input.ident, fields);
+            }
+            Shape::Struct(part)
+        }
+        Body::Enum(variants) => Shape::Enum(
+            variants
+                .iter()
+                .map(|variant| (variant.ident, part(cx, &variant.fields, selection, false)))
+                .collect(),
+        ),
+        Body::Union(_) => return None,
+    };
+    Some(Plan { weak, shape })
+}
+
+/// One field takes one role: skipped, included, the version, or the modification time.
+fn check_combinations(cx: &mut Ctxt, field: &Field<'_>) {
+    let present = field.attrs.present();
+    for (index, (later, path)) in present.iter().enumerate() {
+        for (earlier, _) in &present[..index] {
+            cx.error_spanned_by(
+                path,
+                format!(
+                    "`{later}` cannot be combined with `{earlier}` on one field: {}",
+                    why_exclusive(earlier, later)
+                ),
+            );
+        }
+    }
+}
+
+fn why_exclusive(earlier: &str, later: &str) -> &'static str {
+    let pair = |a, b| (earlier == a && later == b) || (earlier == b && later == a);
+    if pair(SKIP, INCLUDE) {
+        "a field is either skipped or included"
+    } else if pair(SKIP, VERSION) {
+        "the version field is the whole tag, it cannot also be skipped"
+    } else if pair(INCLUDE, VERSION) {
+        "the version field is the whole tag; `include` is not needed"
+    } else if pair(VERSION, LAST_MODIFIED) {
+        "a field cannot be both the version and the modification time"
+    } else {
+        // `last_modified` with `skip` or `include`.
+        "the `last_modified` field is reported as the modification time and never hashed into \
+         the tag, so it takes neither `skip` nor `include`"
+    }
+}
+
+/// `skip` and `include` are two ways to say the same thing; one type uses one of them.
+fn check_selection_style(cx: &mut Ctxt, container: &Container<'_>) -> Selection {
+    let mut style: Option<(&'static str, &Field<'_>)> = None;
+    for field in container.all_fields() {
+        for (key, path) in [(SKIP, &field.attrs.skip), (INCLUDE, &field.attrs.include)] {
+            let Some(path) = path else { continue };
+            match style {
+                None => style = Some((key, field)),
+                Some((chosen, first)) if chosen != key => cx.error_spanned_by(
+                    path,
+                    format!(
+                        "cannot mix `{key}` and `{chosen}` in one type: {} already uses \
+                         `{chosen}`; {}",
+                        describe(&first.member),
+                        if chosen == INCLUDE {
+                            "with `include`, fields without it are left out of the tag already"
+                        } else {
+                            "with `skip`, every other field is part of the tag already"
+                        }
+                    ),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+    match style {
+        Some((INCLUDE, _)) => Selection::Only,
+        _ => Selection::AllBut,
+    }
+}
+
+fn part<'c>(
+    cx: &mut Ctxt,
+    fields: &'c [Field<'c>],
+    selection: Selection,
+    is_struct: bool,
+) -> Part<'c> {
+    let version = single(cx, fields, |field| &field.attrs.version, VERSION);
+    let last_modified = single(
+        cx,
+        fields,
+        |field| &field.attrs.last_modified,
+        LAST_MODIFIED,
+    );
+    if let Some(version_field) = version {
+        if !is_struct {
+            for field in fields.iter().filter(|f| f.attrs.version.is_some()) {
+                cx.error_spanned_by(
+                    &field.attrs.version,
+                    "`version` is supported on structs only: in an enum the variant is part of \
+                     the state, and a version number alone would not show it",
+                );
+            }
+        } else {
+            for field in fields {
+                if let Some(include) = &field.attrs.include {
+                    cx.error_spanned_by(
+                        include,
+                        format!(
+                            "`include` cannot be used next to `#[etag(version)]`: the tag comes \
+                             from the version field {} alone",
+                            describe(&version_field.member)
+                        ),
+                    );
+                }
+            }
+            return Part {
+                tag: TagSource::Version(version_field),
+                last_modified,
+            };
+        }
+    }
+    let hashed = fields
+        .iter()
+        .filter(|field| {
+            let attrs = &field.attrs;
+            match selection {
+                Selection::Only => attrs.include.is_some(),
+                Selection::AllBut => {
+                    attrs.skip.is_none() && attrs.last_modified.is_none() && attrs.version.is_none()
+                }
+            }
+        })
+        .collect();
+    Part {
+        tag: TagSource::Hashed(hashed),
+        last_modified,
+    }
+}
+
+/// The one field carrying `key`, reporting every extra one.
+fn single<'c>(
+    cx: &mut Ctxt,
+    fields: &'c [Field<'c>],
+    key_of: impl Fn(&'c Field<'c>) -> &'c Option<syn::Path>,
+    key: &str,
+) -> Option<&'c Field<'c>> {
+    let mut marked = fields.iter().filter(|field| key_of(field).is_some());
+    let first = marked.next()?;
+    for extra in marked {
+        cx.error_spanned_by(
+            key_of(extra),
+            format!(
+                "only one field can be `#[etag({key})]`; {} already is",
+                describe(&first.member)
+            ),
+        );
+    }
+    Some(first)
+}
+
+fn nothing_selected(cx: &mut Ctxt, ident: &Ident, fields: &[Field<'_>]) {
+    let message = if fields.is_empty() {
+        format!(
+            "`{ident}` has no fields, so its tag could never change: derive `Versioned` on a type \
+             that holds state, or implement `Versioned` by hand"
+        )
+    } else {
+        format!(
+            "no field of `{ident}` is part of its tag, so the tag could never change: remove \
+             `#[etag(skip)]` from the fields that make up its state, or mark a version column \
+             with `#[etag(version)]`"
+        )
+    };
+    cx.error_spanned_by(ident, message);
+}

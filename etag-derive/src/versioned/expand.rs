@@ -1,0 +1,213 @@
+//! Code generation for a checked `Plan`.
+//!
+//! The impl sits in `const _: () = { ... };` and reaches etag-core only through
+//! `<crate>::__private`. Calls that involve a field's type are spanned at that type, so when the
+//! type lacks `Serialize`, `Version` or `LastModified` the compiler points at the field.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::ast::{Container, Field};
+use super::attr::unraw;
+use super::bound::{self, Need};
+use super::check::{Part, Plan, Shape, TagSource};
+
+pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Path) -> TokenStream {
+    let private = quote!(#krate::__private);
+    let input = container.input;
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, _) = input.generics.split_for_impl();
+    let where_clause = bound::where_clause(&input.generics, &needs(plan, &private));
+
+    let (etag_body, last_modified_body) = match &plan.shape {
+        Shape::Struct(part) => {
+            let tag_pattern = pattern(&quote!(Self), &tag_fields(part));
+            let etag = etag_expr(&private, part, plan.weak, None);
+            let last_modified = part.last_modified.map(|field| {
+                let lm_pattern = pattern(&quote!(Self), &[field]);
+                let lm = last_modified_expr(&private, field);
+                quote! {
+                    let #lm_pattern = self;
+                    #lm
+                }
+            });
+            (quote! { let #tag_pattern = self; #etag }, last_modified)
+        }
+        Shape::Enum(variants) => {
+            let etag_arms = variants.iter().map(|(variant, part)| {
+                let pattern = pattern(&quote!(Self::#variant), &tag_fields(part));
+                let name = unraw(variant);
+                let etag = etag_expr(&private, part, plan.weak, Some(&name));
+                quote!(#pattern => { #etag })
+            });
+            let etag = quote! {
+                match self {
+                    #(#etag_arms)*
+                }
+            };
+            let last_modified = variants
+                .iter()
+                .any(|(_, part)| part.last_modified.is_some())
+                .then(|| {
+                    let arms = variants.iter().map(|(variant, part)| {
+                        let lm_fields: Vec<&Field<'_>> = part.last_modified.into_iter().collect();
+                        let pattern = pattern(&quote!(Self::#variant), &lm_fields);
+                        let value = match part.last_modified {
+                            Some(field) => last_modified_expr(&private, field),
+                            None => quote!(#private::Option::None),
+                        };
+                        quote!(#pattern => { #value })
+                    });
+                    quote! {
+                        match self {
+                            #(#arms)*
+                        }
+                    }
+                });
+            (etag, last_modified)
+        }
+    };
+
+    let last_modified_fn = last_modified_body.map(|body| {
+        quote! {
+            fn last_modified(&self) -> #private::Option<#private::SystemTime> {
+                #body
+            }
+        }
+    });
+
+    quote! {
+        #[doc(hidden)]
+        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics #private::Versioned for #ident #ty_generics #where_clause {
+                fn etag(&self) -> #private::EntityTag {
+                    #etag_body
+                }
+
+                #last_modified_fn
+            }
+        };
+    }
+}
+
+/// The bounds generic parameters need, by role.
+fn needs<'c>(plan: &Plan<'c>, private: &TokenStream) -> Vec<Need<'c>> {
+    let parts: Vec<&Part<'c>> = match &plan.shape {
+        Shape::Struct(part) => vec![part],
+        Shape::Enum(variants) => variants.iter().map(|(_, part)| part).collect(),
+    };
+    let mut serialize = Vec::new();
+    let mut version = Vec::new();
+    let mut last_modified = Vec::new();
+    for part in parts {
+        match &part.tag {
+            TagSource::Version(field) => version.push(*field),
+            TagSource::Hashed(fields) => serialize.extend(fields.iter().copied()),
+        }
+        last_modified.extend(part.last_modified);
+    }
+    vec![
+        Need {
+            fields: serialize,
+            bound: quote!(#private::Serialize),
+        },
+        Need {
+            fields: version,
+            bound: quote!(#private::Version),
+        },
+        Need {
+            fields: last_modified,
+            bound: quote!(#private::LastModified),
+        },
+    ]
+}
+
+/// The local that holds a reference to a field: `__field_name` or `__field_0`.
+fn binding(field: &Field<'_>) -> syn::Ident {
+    match &field.member {
+        syn::Member::Named(ident) => format_ident!("__field_{}", unraw(ident)),
+        syn::Member::Unnamed(index) => format_ident!("__field_{}", index.index),
+    }
+}
+
+/// The fields the tag is computed from.
+fn tag_fields<'c>(part: &Part<'c>) -> Vec<&'c Field<'c>> {
+    match &part.tag {
+        TagSource::Version(field) => vec![*field],
+        TagSource::Hashed(fields) => fields.clone(),
+    }
+}
+
+/// `Path { name: __field_name, 0: __field_0, .. }`: one pattern shape for named, tuple and unit
+/// structs and variants alike, binding references to just the fields the method reads.
+fn pattern(path: &TokenStream, fields: &[&Field<'_>]) -> TokenStream {
+    let bindings = fields.iter().map(|field| {
+        let member = &field.member;
+        let binding = binding(field);
+        quote!(#member: #binding)
+    });
+    quote!(#path { #(#bindings,)* .. })
+}
+
+fn etag_expr(
+    private: &TokenStream,
+    part: &Part<'_>,
+    weak: bool,
+    variant: Option<&str>,
+) -> TokenStream {
+    match &part.tag {
+        TagSource::Version(field) => {
+            let binding = binding(field);
+            let ty = field.ty;
+            let tag = quote_spanned! {ty.span()=>
+                <#ty as #private::Version>::version_tag(#binding)
+            };
+            if weak {
+                quote!(#private::EntityTag::into_weak(#tag))
+            } else {
+                tag
+            }
+        }
+        TagSource::Hashed(fields) => {
+            let start = match variant {
+                Some(name) => quote!(#private::FieldHasher::for_variant(#name)),
+                None => quote!(#private::FieldHasher::for_struct()),
+            };
+            let hasher = syn::Ident::new("__hasher", Span::call_site());
+            let adds = fields.iter().map(|field| {
+                let binding = binding(field);
+                let name = field_name(field);
+                let ty = field.ty;
+                // `Serialize` is checked here, at the field's type.
+                quote_spanned! {ty.span()=>
+                    #private::FieldHasher::field::<#ty>(&mut #hasher, #name, #binding);
+                }
+            });
+            let mutability = (!fields.is_empty()).then(|| quote!(mut));
+            quote! {
+                let #mutability #hasher = #start;
+                #(#adds)*
+                #private::FieldHasher::finish(#hasher, #weak)
+            }
+        }
+    }
+}
+
+fn last_modified_expr(private: &TokenStream, field: &Field<'_>) -> TokenStream {
+    let binding = binding(field);
+    let ty = field.ty;
+    quote_spanned! {ty.span()=>
+        <#ty as #private::LastModified>::last_modified(#binding)
+    }
+}
+
+/// The name hashed with a field: its Rust name without `r#`, or its index.
+fn field_name(field: &Field<'_>) -> String {
+    match &field.member {
+        syn::Member::Named(ident) => unraw(ident),
+        syn::Member::Unnamed(index) => index.index.to_string(),
+    }
+}
