@@ -84,5 +84,8 @@ pub use tagged::Tagged;
 #[cfg(feature = "derive")]
 pub use etag_derive::Versioned;
 
+#[cfg(all(feature = "derive", feature = "axum"))]
+pub use etag_derive::conditional;
+
 #[doc(hidden)]
 pub mod __private;

@@ -13,6 +13,7 @@ pub(crate) struct EvaluationProbe(Option<Arc<AtomicBool>>);
 
 impl EvaluationProbe {
     /// A probe that records evaluations.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))] // only the axum runtime arms it
     pub(crate) fn armed() -> Self {
         Self(Some(Arc::new(AtomicBool::new(false))))
     }
@@ -26,6 +27,7 @@ impl EvaluationProbe {
 
     /// Whether any clone sharing this probe evaluated the preconditions. An unarmed probe answers
     /// `true`: nothing was asked of it.
+    #[cfg_attr(not(feature = "axum"), allow(dead_code))]
     pub(crate) fn was_evaluated(&self) -> bool {
         self.0
             .as_ref()

@@ -3,6 +3,8 @@
 
 use proc_macro::TokenStream;
 
+mod conditional;
+
 mod versioned;
 
 /// Derives `etag_core::Versioned` from the fields of a struct or enum.
@@ -67,4 +69,13 @@ mod versioned;
 pub fn derive_versioned(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     versioned::derive(&input).into()
+}
+
+/// Makes an async axum handler answer conditional requests (RFC 9110 §13).
+///
+/// Use it through `etag_core::conditional` (features `derive` and `axum`); the guide in
+/// etag-core's crate documentation explains the options and shows a complete GET/PUT service.
+#[proc_macro_attribute]
+pub fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
+    conditional::conditional(args.into(), item.into()).into()
 }

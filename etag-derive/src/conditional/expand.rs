@@ -1,0 +1,69 @@
+//! The generated handler.
+//!
+//! ```text
+//! #[conditional(require, precheck = EXPR)]
+//! async fn name(ARGS) -> R BODY
+//! ```
+//! becomes
+//! ```text
+//! async fn name(__etag_request: ConditionalRequest<true>, ARGS) -> Response {
+//!     if let Some(early) = precheck(&__etag_request, EXPR) { return early; }
+//!     let output = (async move || -> R BODY)().await;
+//!     respond(__etag_request, output)
+//! }
+//! ```
+//! The injected argument comes first, so axum runs it before every other extractor. `BODY` keeps
+//! its own `return` and `?` (they now leave the closure, whose return type is `R`).
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{ItemFn, ReturnType};
+
+use super::options::Options;
+
+pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
+    let ItemFn {
+        attrs,
+        vis,
+        sig,
+        block,
+    } = item_fn;
+    let krate = &options.krate;
+    let require = options.require.is_some();
+    let output_ty = match &sig.output {
+        ReturnType::Type(_, ty) => ty,
+        // `handler::check` rejects a missing return type before expansion.
+        ReturnType::Default => return quote!(compile_error!("#[conditional] needs a return type");),
+    };
+    let ident = &sig.ident;
+    let inputs = &sig.inputs;
+    let private = quote!(#krate::__private);
+
+    // Spanned at the user's expression and return type, so that "not a PrecheckResult" and "not
+    // IntoConditionalResponse" point there rather than at the attribute.
+    let precheck = options.precheck.as_ref().map(|expr| {
+        quote_spanned! {expr.span()=>
+            if let ::core::option::Option::Some(__etag_early) =
+                #private::precheck(&__etag_request, #expr)
+            {
+                return __etag_early;
+            }
+        }
+    });
+    let respond = quote_spanned! {output_ty.span()=>
+        #private::respond(__etag_request, __etag_output)
+    };
+
+    quote! {
+        #(#attrs)*
+        #vis async fn #ident(
+            __etag_request: #private::ConditionalRequest<#require>,
+            #inputs
+        ) -> #private::Response {
+            #precheck
+            let __etag_output = (async move || -> #output_ty #block)().await;
+            #respond
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! What `#[conditional]` accepts: an async, non-generic free function with a concrete return type.
+
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, ReturnType, Type};
+
+use super::options::Options;
+
+/// Checks the handler, reporting every problem in one error.
+pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<()> {
+    let sig = &item_fn.sig;
+    let mut problems = Vec::new();
+
+    if sig.asyncness.is_none() {
+        problems.push(syn::Error::new(
+            sig.fn_token.span,
+            "#[conditional] handlers must be `async fn`: add `async` before `fn`",
+        ));
+    }
+    if let Some(constness) = &sig.constness {
+        problems.push(syn::Error::new(
+            constness.span,
+            "#[conditional] handlers cannot be `const fn`",
+        ));
+    }
+    if let Some(receiver) = sig.receiver() {
+        problems.push(syn::Error::new(
+            receiver.span(),
+            "#[conditional] handlers cannot take `self`: make it a free function and pass what \
+             it needs through `State`",
+        ));
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        problems.push(syn::Error::new(
+            sig.generics.span(),
+            "#[conditional] does not support generic handlers: axum handlers need concrete \
+             types, and the generated handler could not name them; write one handler per type",
+        ));
+    }
+    if let Some(variadic) = &sig.variadic {
+        problems.push(syn::Error::new(
+            variadic.span(),
+            "#[conditional] handlers cannot be variadic",
+        ));
+    }
+    match &sig.output {
+        ReturnType::Default => problems.push(syn::Error::new(
+            sig.paren_token.span.close(),
+            "#[conditional] handlers must return the resource: a `Versioned + Serialize` value, \
+             a `Tagged<T>`, or a `Result` of either, like `-> Result<Order, ApiError>`",
+        )),
+        ReturnType::Type(_, ty) if contains_impl_trait(ty) => problems.push(syn::Error::new(
+            ty.span(),
+            "#[conditional] needs the handler's concrete return type, not `impl Trait`: name the \
+             type, like `-> Result<Order, ApiError>`",
+        )),
+        ReturnType::Type(..) => {}
+    }
+    if let Some(require) = options.and_then(|options| options.require)
+        && !takes_preconditions(item_fn)
+    {
+        problems.push(syn::Error::new(
+            require,
+            "`require` is for write handlers, which must check the preconditions inside the \
+             write: add a `pre: Preconditions` argument and call `pre.check(&current)` on the \
+             state the write replaces",
+        ));
+    }
+
+    let mut problems = problems.into_iter();
+    match problems.next() {
+        None => Ok(()),
+        Some(mut first) => {
+            first.extend(problems);
+            Err(first)
+        }
+    }
+}
+
+/// Whether an argument's type is `Preconditions` (by its last path segment, so that both
+/// `Preconditions` and `etag_core::Preconditions` count).
+fn takes_preconditions(item_fn: &ItemFn) -> bool {
+    item_fn.sig.inputs.iter().any(|input| match input {
+        FnArg::Typed(typed) => match &*typed.ty {
+            Type::Path(path) => path
+                .path
+                .segments
+                .last()
+                .is_some_and(|segment| segment.ident == "Preconditions"),
+            _ => false,
+        },
+        FnArg::Receiver(_) => false,
+    })
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    match ty {
+        Type::ImplTrait(_) => true,
+        Type::Path(path) => path.path.segments.iter().any(|segment| {
+            let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
+                return false;
+            };
+            args.args.iter().any(|arg| match arg {
+                syn::GenericArgument::Type(inner) => contains_impl_trait(inner),
+                _ => false,
+            })
+        }),
+        Type::Paren(inner) => contains_impl_trait(&inner.elem),
+        Type::Group(inner) => contains_impl_trait(&inner.elem),
+        Type::Tuple(tuple) => tuple.elems.iter().any(contains_impl_trait),
+        _ => false,
+    }
+}
