@@ -1,0 +1,63 @@
+//! The schema, versioned with `PRAGMA user_version`.
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// Each entry moves the schema from version `index` to `index + 1`. Append, never edit: a
+/// database file remembers which steps it has run.
+const MIGRATIONS: &[&str] = &[
+    // 1: the three resources. Line items are stored as JSON text: they are always read and
+    // written with their order or cart, never queried on their own.
+    "CREATE TABLE orders (
+        id          TEXT PRIMARY KEY NOT NULL,
+        customer    TEXT NOT NULL,
+        items       TEXT NOT NULL,
+        note        TEXT,
+        modified_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE carts (
+        id      TEXT PRIMARY KEY NOT NULL,
+        owner   TEXT,
+        items   TEXT,
+        version INTEGER NOT NULL,
+        deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+        CHECK (deleted = 1 OR (owner IS NOT NULL AND items IS NOT NULL))
+    ) STRICT;
+    CREATE TABLE products (
+        sku        TEXT PRIMARY KEY NOT NULL,
+        name       TEXT NOT NULL,
+        price      REAL NOT NULL,
+        stock      INTEGER NOT NULL,
+        modified_s INTEGER NOT NULL
+    ) STRICT;",
+];
+
+/// Brings the schema up to date. Runs under `BEGIN IMMEDIATE`, so processes starting together
+/// migrate one after the other and the later ones find nothing to do.
+pub(crate) fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = Transaction::new(conn, TransactionBehavior::Immediate)?;
+    let current: usize = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (index, script) in MIGRATIONS.iter().enumerate().skip(current) {
+        tracing::info!(version = index + 1, "migrating database schema");
+        tx.execute_batch(script)?;
+    }
+    if current < MIGRATIONS.len() {
+        tx.pragma_update(None, "user_version", MIGRATIONS.len())?;
+    }
+    tx.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        migrate(&mut conn).expect("first migration");
+        migrate(&mut conn).expect("second migration");
+        let version: usize = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .expect("user_version");
+        assert_eq!(version, MIGRATIONS.len());
+    }
+}

@@ -1,0 +1,75 @@
+//! The HTTP API: routes, handlers per resource, and the response rules they share.
+
+mod carts;
+mod conditions;
+mod extract;
+mod middleware;
+mod orders;
+mod products;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use http::Uri;
+
+pub use extract::{MergePatch, ValidJson};
+
+use crate::error::ApiError;
+use crate::store::Store;
+
+/// The largest request body accepted; larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The shop's routes over `store`:
+///
+/// | route | methods |
+/// |---|---|
+/// | `/orders` | GET, HEAD, POST |
+/// | `/orders/{id}` | GET, HEAD, PUT, PATCH, DELETE |
+/// | `/carts` | GET, HEAD, POST |
+/// | `/carts/{id}` | GET, HEAD, PUT, PATCH, DELETE |
+/// | `/products/{sku}` | GET, HEAD, PUT |
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let dir = tempfile::tempdir()?;
+/// let store = etag_examples::store::Store::open(dir.path().join("shop.db")).await?;
+/// let app: axum::Router = etag_examples::http::router(store);
+/// # Ok(())
+/// # }
+/// ```
+pub fn router(store: Store) -> Router {
+    Router::new()
+        .route("/orders", get(orders::list).post(orders::create))
+        .route(
+            "/orders/{id}",
+            get(orders::get)
+                .put(orders::put)
+                .patch(orders::patch)
+                .delete(orders::delete),
+        )
+        .route("/carts", get(carts::list).post(carts::create))
+        .route(
+            "/carts/{id}",
+            get(carts::get)
+                .put(carts::put)
+                .patch(carts::patch)
+                .delete(carts::delete),
+        )
+        .route("/products/{sku}", get(products::get).put(products::put))
+        .fallback(no_route)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(middleware::revalidate_reads))
+        .layer(axum::middleware::map_response(
+            middleware::problem_for_every_error,
+        ))
+        .layer(axum::middleware::from_fn(middleware::log_request))
+        .with_state(store)
+}
+
+async fn no_route(uri: Uri) -> ApiError {
+    ApiError::NoRoute {
+        path: uri.path().to_owned(),
+    }
+}

@@ -1,0 +1,102 @@
+//! `/orders` and `/orders/{id}`.
+
+use axum::extract::{Path, State};
+use axum::response::IntoResponse;
+use etag_core::{Preconditions, Tagged};
+use http::Uri;
+
+use super::conditions::{
+    check_existing, check_put, collection_guard, created, deleted, put_response,
+};
+use super::extract::{MergePatch, ValidJson};
+use crate::error::ApiError;
+use crate::merge_patch;
+use crate::model::{Collection, Listed, Order, OrderBody};
+use crate::store::Store;
+
+const KIND: &str = "order";
+
+/// `GET /orders`: every order, with a tag that changes whenever any order changes.
+pub(crate) async fn list(
+    State(store): State<Store>,
+    pre: Preconditions,
+) -> Result<Tagged<Collection<Order>>, ApiError> {
+    let orders = store.orders().list().await?;
+    Ok(Tagged::new(Collection(orders)).evaluate(&pre))
+}
+
+/// `POST /orders`: creates an order under a server-chosen id (201, `Location`, `ETag`).
+pub(crate) async fn create(
+    State(store): State<Store>,
+    pre: Preconditions,
+    ValidJson(body): ValidJson<OrderBody>,
+) -> Result<Tagged<Order>, ApiError> {
+    let Listed { id, value } = store.orders().create(body, collection_guard(pre)).await?;
+    Ok(created(value, &format!("/orders/{id}")))
+}
+
+/// `GET /orders/{id}` (and HEAD): 304 when `If-None-Match` / `If-Modified-Since` say the client
+/// is current.
+pub(crate) async fn get(
+    State(store): State<Store>,
+    Path(id): Path<String>,
+    pre: Preconditions,
+) -> Result<Tagged<Order>, ApiError> {
+    let order = store.orders().get(&id).await?;
+    let order = order.ok_or_else(|| ApiError::not_found(KIND, &id))?;
+    Ok(Tagged::new(order).evaluate(&pre))
+}
+
+/// `PUT /orders/{id}`: replaces the order, or creates it with `If-None-Match: *` (201).
+pub(crate) async fn put(
+    State(store): State<Store>,
+    Path(id): Path<String>,
+    uri: Uri,
+    pre: Preconditions,
+    ValidJson(body): ValidJson<OrderBody>,
+) -> Result<Tagged<Order>, ApiError> {
+    let pre = pre.required();
+    pre.check_required()?;
+    let written = store
+        .orders()
+        .upsert(&id, move |current| {
+            check_put(&pre, current)?;
+            Ok(body.clone())
+        })
+        .await?;
+    Ok(put_response(written, uri.path()))
+}
+
+/// `PATCH /orders/{id}` with an `application/merge-patch+json` body.
+pub(crate) async fn patch(
+    State(store): State<Store>,
+    Path(id): Path<String>,
+    pre: Preconditions,
+    MergePatch(patch): MergePatch,
+) -> Result<Tagged<Order>, ApiError> {
+    let pre = pre.required();
+    let written = store
+        .orders()
+        .upsert(&id.clone(), move |current| {
+            let current = check_existing(&pre, current, KIND, &id)?;
+            Ok(merge_patch::patched(&current.body, &patch)?)
+        })
+        .await?;
+    Ok(Tagged::new(written.value))
+}
+
+/// `DELETE /orders/{id}`: 204.
+pub(crate) async fn delete(
+    State(store): State<Store>,
+    Path(id): Path<String>,
+    pre: Preconditions,
+) -> Result<impl IntoResponse, ApiError> {
+    let pre = pre.required();
+    store
+        .orders()
+        .delete(&id.clone(), move |current| {
+            check_existing(&pre, current, KIND, &id).map(drop)
+        })
+        .await?;
+    Ok(deleted())
+}

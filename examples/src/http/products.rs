@@ -1,0 +1,43 @@
+//! `/products/{sku}`.
+
+use axum::extract::{Path, State};
+use etag_core::{Preconditions, Tagged};
+use http::Uri;
+
+use super::conditions::{check_put, put_response};
+use super::extract::ValidJson;
+use crate::error::ApiError;
+use crate::model::{Product, ProductBody};
+use crate::store::Store;
+
+/// `GET /products/{sku}` (and HEAD): a weak tag (name and price) and `Last-Modified`.
+pub(crate) async fn get(
+    State(store): State<Store>,
+    Path(sku): Path<String>,
+    pre: Preconditions,
+) -> Result<Tagged<Product>, ApiError> {
+    let product = store.products().get(&sku).await?;
+    let product = product.ok_or_else(|| ApiError::not_found("product", &sku))?;
+    Ok(Tagged::new(product).evaluate(&pre))
+}
+
+/// `PUT /products/{sku}`: creates with `If-None-Match: *` (201); replaces with `If-Match: *` or
+/// `If-Unmodified-Since` (a weak tag never satisfies `If-Match`, so a specific tag there fails).
+pub(crate) async fn put(
+    State(store): State<Store>,
+    Path(sku): Path<String>,
+    uri: Uri,
+    pre: Preconditions,
+    ValidJson(body): ValidJson<ProductBody>,
+) -> Result<Tagged<Product>, ApiError> {
+    let pre = pre.required();
+    pre.check_required()?;
+    let written = store
+        .products()
+        .upsert(&sku, move |current| {
+            check_put(&pre, current)?;
+            Ok(body.clone())
+        })
+        .await?;
+    Ok(put_response(written, uri.path()))
+}

@@ -1,0 +1,52 @@
+//! Carts: `{owner, items}`, tagged by a version column.
+
+use etag_core::{EntityTag, Versioned};
+use serde::{Deserialize, Serialize};
+
+use super::line_item::{LineItem, validate_items};
+use super::validation::{Invalid, Validate, require_text};
+
+/// What a client sends to create or replace a cart, and what the API shows of it.
+///
+/// ```
+/// use etag_examples::model::{CartBody, Validate};
+///
+/// let body: CartBody = serde_json::from_str(r#"{"owner": "ada", "items": []}"#)?;
+/// assert!(body.validate().is_ok());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartBody {
+    /// Whose cart it is; not empty.
+    pub owner: String,
+    /// What is in it (may be empty).
+    pub items: Vec<LineItem>,
+}
+
+impl Validate for CartBody {
+    fn validate(&self) -> Result<(), Invalid> {
+        require_text("owner", &self.owner)?;
+        validate_items(&self.items)
+    }
+}
+
+/// A stored cart: its body and its version, which every write increments.
+///
+/// The entity tag is the version (`"3"`), so checking it needs no hashing. Versions keep counting
+/// across a delete and re-create of the same id, so a tag from the old cart never matches the new
+/// one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cart {
+    /// The cart's content.
+    #[serde(flatten)]
+    pub body: CartBody,
+    /// The row version: 1 on creation, +1 on every write.
+    #[serde(skip)]
+    pub version: u64,
+}
+
+impl Versioned for Cart {
+    fn etag(&self) -> EntityTag {
+        EntityTag::from_version(self.version)
+    }
+}

@@ -1,0 +1,21 @@
+//! The shop's resources as the API shows them, with their validation rules and validators
+//! (entity tags and modification times).
+//!
+//! Each resource has a *body* type (what a client sends in PUT / POST, and what a merge patch must
+//! produce) and a stored type (the body plus what the server keeps to compute validators: a
+//! modification time or a version number). Identifiers come from the URL, never from the body.
+
+mod cart;
+mod fingerprint;
+mod line_item;
+mod listed;
+mod order;
+mod product;
+mod validation;
+
+pub use cart::{Cart, CartBody};
+pub use line_item::LineItem;
+pub use listed::{Collection, Listed};
+pub use order::{Order, OrderBody};
+pub use product::{Product, ProductBody};
+pub use validation::{Invalid, Validate};

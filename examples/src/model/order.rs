@@ -1,0 +1,71 @@
+//! Orders: `{customer, items: [{sku, qty}], note}`, tagged by their content.
+
+use std::time::SystemTime;
+
+use etag_core::{EntityTag, Versioned};
+use serde::{Deserialize, Serialize};
+
+use super::fingerprint::Fingerprint;
+use super::line_item::{LineItem, validate_items};
+use super::validation::{Invalid, Validate, require_text};
+
+/// What a client sends to create or replace an order, and what the API shows of it.
+///
+/// ```
+/// use etag_examples::model::{OrderBody, Validate};
+///
+/// let body: OrderBody = serde_json::from_str(
+///     r#"{"customer": "ada", "items": [{"sku": "apple", "qty": 2}], "note": "ring twice"}"#,
+/// )?;
+/// assert!(body.validate().is_ok());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderBody {
+    /// Who placed the order; not empty.
+    pub customer: String,
+    /// What was ordered.
+    pub items: Vec<LineItem>,
+    /// A free-text note; omitted when absent (and removed by a merge patch with `null`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Validate for OrderBody {
+    fn validate(&self) -> Result<(), Invalid> {
+        require_text("customer", &self.customer)?;
+        validate_items(&self.items)
+    }
+}
+
+/// A stored order: its body and when it last changed.
+///
+/// The entity tag is strong and computed from the body alone (not the id, which is the URL, and
+/// not the time): equal content, equal tag, in every process sharing the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Order {
+    /// The order's content.
+    #[serde(flatten)]
+    pub body: OrderBody,
+    /// When it was last written (the `Last-Modified` date, sent at second precision).
+    #[serde(skip)]
+    pub modified_at: SystemTime,
+}
+
+impl Versioned for Order {
+    fn etag(&self) -> EntityTag {
+        let mut tag = Fingerprint::new("order");
+        tag.text(&self.body.customer);
+        tag.len(self.body.items.len());
+        for item in &self.body.items {
+            tag.text(&item.sku);
+            tag.number(u64::from(item.qty));
+        }
+        tag.optional_text(self.body.note.as_deref());
+        tag.finish()
+    }
+
+    fn last_modified(&self) -> Option<SystemTime> {
+        Some(self.modified_at)
+    }
+}

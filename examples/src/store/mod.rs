@@ -1,0 +1,80 @@
+//! The shop's persistence, one module per resource.
+//!
+//! This is the boundary a different database would replace: callers see only the model types,
+//! `Option` for "missing", and *decision closures*. A write takes a closure that receives the
+//! current state (or `None`) and either returns the new state or rejects the request; the store
+//! runs it inside the transaction that performs the write, so a precondition checked there is
+//! checked against exactly the state being replaced. SQLite does this with `BEGIN IMMEDIATE`; a
+//! networked database would do it with `SELECT … FOR UPDATE` or a serializable transaction, and
+//! the handlers would not change.
+//!
+//! A decision closure may run more than once (the store retries when the database is locked), so
+//! it must decide from its argument only.
+
+mod carts;
+mod codec;
+mod orders;
+mod products;
+
+use std::path::PathBuf;
+
+pub use carts::Carts;
+pub use orders::Orders;
+pub use products::Products;
+
+use crate::db::{Database, DbError};
+
+/// The result of a write that may create: the stored value and whether it is new.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written<T> {
+    /// The state after the write.
+    pub value: T,
+    /// `true` when the resource did not exist before (201 Created).
+    pub created: bool,
+}
+
+/// All of the shop's resources in one database; cheap to clone.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use etag_examples::model::{CartBody, Listed};
+/// use etag_examples::store::Store;
+///
+/// let dir = tempfile::tempdir()?;
+/// let store = Store::open(dir.path().join("shop.db")).await?;
+/// let body = CartBody { owner: "ada".into(), items: vec![] };
+/// let Listed { id, value: cart } = store.carts().create(body, None::<fn(&_) -> Result<(), ()>>).await?;
+/// assert_eq!(cart.version, 1);
+/// assert_eq!(store.carts().get(&id).await?, Some(cart));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: Database,
+}
+
+impl Store {
+    /// Opens the database at `path`, creating and migrating it as needed.
+    pub async fn open(path: impl Into<PathBuf>) -> Result<Self, DbError> {
+        Ok(Self {
+            db: Database::open(path).await?,
+        })
+    }
+
+    /// Orders.
+    pub fn orders(&self) -> Orders {
+        Orders::new(self.db.clone())
+    }
+
+    /// Carts.
+    pub fn carts(&self) -> Carts {
+        Carts::new(self.db.clone())
+    }
+
+    /// Products.
+    pub fn products(&self) -> Products {
+        Products::new(self.db.clone())
+    }
+}

@@ -1,0 +1,111 @@
+//! Products in SQLite, with one distinct modification second per write.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::Written;
+use super::codec::{from_seconds, to_seconds};
+use crate::db::{Abort, Database, DbError, WriteError};
+use crate::model::{Product, ProductBody};
+
+/// The products table. See the [module docs](super) for how writes decide.
+///
+/// Products are guarded by dates (their weak tag cannot satisfy `If-Match`), and HTTP dates have
+/// one-second resolution. Two writes within the same second would leave `Last-Modified`
+/// unchanged, and a client holding the older state could then pass `If-Unmodified-Since` and
+/// overwrite the newer one. So a write that lands in the same second as the previous write of the
+/// same product waits for the next second (rolling back and retrying, so the check is redone on
+/// the state it will replace). Each product thus takes at most one write per second; that is the
+/// price of exact date-based preconditions.
+#[derive(Clone, Debug)]
+pub struct Products {
+    db: Database,
+}
+
+impl Products {
+    pub(super) fn new(db: Database) -> Self {
+        Self { db }
+    }
+
+    /// The product with this SKU, if any.
+    pub async fn get(&self, sku: &str) -> Result<Option<Product>, DbError> {
+        let sku = sku.to_owned();
+        self.db.read(move |conn| current(conn, &sku)).await
+    }
+
+    /// Creates or replaces the product `sku` with what `decide` returns for its current state.
+    pub async fn upsert<R, F>(
+        &self,
+        sku: &str,
+        mut decide: F,
+    ) -> Result<Written<Product>, WriteError<R>>
+    where
+        F: FnMut(Option<&Product>) -> Result<ProductBody, R> + Send + 'static,
+        R: Send + 'static,
+    {
+        let sku = sku.to_owned();
+        self.db
+            .write(move |tx| {
+                let current = current(tx, &sku)?;
+                let body = decide(current.as_ref()).map_err(Abort::Reject)?;
+                let now = SystemTime::now();
+                if let Some(previous) = &current
+                    && to_seconds(previous.modified_at) >= to_seconds(now)
+                {
+                    return Err(Abort::RetryAfter(until_after(previous.modified_at, now)));
+                }
+                let product = Product {
+                    body,
+                    modified_at: from_seconds(to_seconds(now)),
+                };
+                store(tx, &sku, &product)?;
+                Ok(Written {
+                    value: product,
+                    created: current.is_none(),
+                })
+            })
+            .await
+    }
+}
+
+/// How long from `now` until the second after `previous` has begun.
+fn until_after(previous: SystemTime, now: SystemTime) -> Duration {
+    let next = UNIX_EPOCH + Duration::from_secs(u64::try_from(to_seconds(previous)).unwrap_or(0) + 1);
+    // A millisecond of margin so the retry lands inside the next second, not on its edge.
+    next.duration_since(now).unwrap_or_default() + Duration::from_millis(1)
+}
+
+fn current(conn: &rusqlite::Connection, sku: &str) -> rusqlite::Result<Option<Product>> {
+    conn.query_row(
+        "SELECT name, price, stock, modified_s FROM products WHERE sku = ?1",
+        [sku],
+        |row| {
+            Ok(Product {
+                body: ProductBody {
+                    name: row.get(0)?,
+                    price: row.get(1)?,
+                    stock: row.get(2)?,
+                },
+                modified_at: from_seconds(row.get(3)?),
+            })
+        },
+    )
+    .optional()
+}
+
+fn store(tx: &Transaction<'_>, sku: &str, product: &Product) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO products (sku, name, price, stock, modified_s) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price,
+             stock = excluded.stock, modified_s = excluded.modified_s",
+        params![
+            sku,
+            product.body.name,
+            product.body.price,
+            product.body.stock,
+            to_seconds(product.modified_at)
+        ],
+    )
+    .map(drop)
+}
