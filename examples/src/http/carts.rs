@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use etag_core::{Preconditions, Tagged};
+use etag_core::{Preconditions, Tagged, conditional};
 use http::Uri;
 
 use super::conditions::{
@@ -17,12 +17,9 @@ use crate::store::Store;
 const KIND: &str = "cart";
 
 /// `GET /carts`: every cart, with a tag that changes whenever any cart changes.
-pub(crate) async fn list(
-    State(store): State<Store>,
-    pre: Preconditions,
-) -> Result<Tagged<Collection<Cart>>, ApiError> {
-    let carts = store.carts().list().await?;
-    Ok(Tagged::new(Collection(carts)).evaluate(&pre))
+#[conditional]
+pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Cart>, ApiError> {
+    Ok(Collection(store.carts().list().await?))
 }
 
 /// `POST /carts`: creates a cart under a server-chosen id (201, `Location`, `ETag`).
@@ -35,19 +32,24 @@ pub(crate) async fn create(
     Ok(created(value, &format!("/carts/{id}")))
 }
 
-/// `GET /carts/{id}` (and HEAD): 304 when `If-None-Match` says the client
-/// is current.
+/// `GET /carts/{id}` (and HEAD): 304 when `If-None-Match` says the client is current.
+///
+/// The precheck reads only the version column, so a matching `If-None-Match` is answered with
+/// 304 before the cart itself is loaded.
+#[conditional(precheck = store.carts().version(&id).await.map_err(ApiError::from))]
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
-    pre: Preconditions,
-) -> Result<Tagged<Cart>, ApiError> {
+) -> Result<Cart, ApiError> {
     let cart = store.carts().get(&id).await?;
-    let cart = cart.ok_or_else(|| ApiError::not_found(KIND, &id))?;
-    Ok(Tagged::new(cart).evaluate(&pre))
+    cart.ok_or_else(|| ApiError::not_found(KIND, &id))
 }
 
 /// `PUT /carts/{id}`: replaces the cart, or creates it with `If-None-Match: *` (201).
+///
+/// `require` answers 428 before the body is read when the request carries no precondition; the
+/// check itself runs inside the write, against the state it replaces.
+#[conditional(require)]
 pub(crate) async fn put(
     State(store): State<Store>,
     Path(id): Path<String>,
@@ -55,8 +57,6 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<CartBody>,
 ) -> Result<Tagged<Cart>, ApiError> {
-    let pre = pre.required();
-    pre.check_required()?;
     let written = store
         .carts()
         .upsert(&id, move |current| {
@@ -68,6 +68,10 @@ pub(crate) async fn put(
 }
 
 /// `PATCH /carts/{id}` with an `application/merge-patch+json` body.
+///
+/// Not `require` on the attribute: a PATCH of a missing cart is a 404 whatever the headers, so
+/// the 428 for a missing precondition is decided inside the write, once the cart is found.
+#[conditional]
 pub(crate) async fn patch(
     State(store): State<Store>,
     Path(id): Path<String>,

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use etag_core::{Preconditions, Tagged};
+use etag_core::{Preconditions, Tagged, conditional};
 use http::Uri;
 
 use super::conditions::{
@@ -17,12 +17,9 @@ use crate::store::Store;
 const KIND: &str = "order";
 
 /// `GET /orders`: every order, with a tag that changes whenever any order changes.
-pub(crate) async fn list(
-    State(store): State<Store>,
-    pre: Preconditions,
-) -> Result<Tagged<Collection<Order>>, ApiError> {
-    let orders = store.orders().list().await?;
-    Ok(Tagged::new(Collection(orders)).evaluate(&pre))
+#[conditional]
+pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Order>, ApiError> {
+    Ok(Collection(store.orders().list().await?))
 }
 
 /// `POST /orders`: creates an order under a server-chosen id (201, `Location`, `ETag`).
@@ -37,17 +34,20 @@ pub(crate) async fn create(
 
 /// `GET /orders/{id}` (and HEAD): 304 when `If-None-Match` / `If-Modified-Since` say the client
 /// is current.
+#[conditional]
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
-    pre: Preconditions,
-) -> Result<Tagged<Order>, ApiError> {
+) -> Result<Order, ApiError> {
     let order = store.orders().get(&id).await?;
-    let order = order.ok_or_else(|| ApiError::not_found(KIND, &id))?;
-    Ok(Tagged::new(order).evaluate(&pre))
+    order.ok_or_else(|| ApiError::not_found(KIND, &id))
 }
 
 /// `PUT /orders/{id}`: replaces the order, or creates it with `If-None-Match: *` (201).
+///
+/// `require` answers 428 before the body is read when the request carries no precondition; the
+/// check itself runs inside the write, against the state it replaces.
+#[conditional(require)]
 pub(crate) async fn put(
     State(store): State<Store>,
     Path(id): Path<String>,
@@ -55,8 +55,6 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<OrderBody>,
 ) -> Result<Tagged<Order>, ApiError> {
-    let pre = pre.required();
-    pre.check_required()?;
     let written = store
         .orders()
         .upsert(&id, move |current| {
@@ -68,6 +66,10 @@ pub(crate) async fn put(
 }
 
 /// `PATCH /orders/{id}` with an `application/merge-patch+json` body.
+///
+/// Not `require` on the attribute: a PATCH of a missing order is a 404 whatever the headers, so
+/// the 428 for a missing precondition is decided inside the write, once the order is found.
+#[conditional]
 pub(crate) async fn patch(
     State(store): State<Store>,
     Path(id): Path<String>,

@@ -1,7 +1,7 @@
 //! `/products/{sku}`.
 
 use axum::extract::{Path, State};
-use etag_core::{Preconditions, Tagged};
+use etag_core::{Preconditions, Tagged, conditional};
 use http::Uri;
 
 use super::conditions::{check_put, put_response};
@@ -11,18 +11,18 @@ use crate::model::{Product, ProductBody};
 use crate::store::Store;
 
 /// `GET /products/{sku}` (and HEAD): a weak tag (name and price) and `Last-Modified`.
+#[conditional]
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(sku): Path<String>,
-    pre: Preconditions,
-) -> Result<Tagged<Product>, ApiError> {
+) -> Result<Product, ApiError> {
     let product = store.products().get(&sku).await?;
-    let product = product.ok_or_else(|| ApiError::not_found("product", &sku))?;
-    Ok(Tagged::new(product).evaluate(&pre))
+    product.ok_or_else(|| ApiError::not_found("product", &sku))
 }
 
 /// `PUT /products/{sku}`: creates with `If-None-Match: *` (201); replaces with `If-Match: *` or
 /// `If-Unmodified-Since` (a weak tag never satisfies `If-Match`, so a specific tag there fails).
+#[conditional(require)]
 pub(crate) async fn put(
     State(store): State<Store>,
     Path(sku): Path<String>,
@@ -30,8 +30,6 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<ProductBody>,
 ) -> Result<Tagged<Product>, ApiError> {
-    let pre = pre.required();
-    pre.check_required()?;
     let written = store
         .products()
         .upsert(&sku, move |current| {

@@ -1,6 +1,6 @@
 //! Carts: `{owner, items}`, tagged by a version column.
 
-use etag_core::{EntityTag, Versioned};
+use etag_core::Versioned;
 use serde::{Deserialize, Serialize};
 
 use super::line_item::{LineItem, validate_items};
@@ -35,18 +35,22 @@ impl Validate for CartBody {
 /// The entity tag is the version (`"3"`), so checking it needs no hashing. Versions keep counting
 /// across a delete and re-create of the same id, so a tag from the old cart never matches the new
 /// one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Versioned)]
 pub struct Cart {
     /// The cart's content.
     #[serde(flatten)]
     pub body: CartBody,
     /// The row version: 1 on creation, +1 on every write.
     #[serde(skip)]
+    #[etag(version)]
     pub version: u64,
 }
 
-impl Versioned for Cart {
-    fn etag(&self) -> EntityTag {
-        EntityTag::from_version(self.version)
-    }
+/// Just a cart's version: all a conditional GET needs to decide on a 304, read without loading
+/// the cart. Its tag equals the [`Cart`]'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Versioned)]
+pub struct CartVersion {
+    /// The row version.
+    #[etag(version)]
+    pub version: u64,
 }

@@ -5,7 +5,6 @@ use std::time::SystemTime;
 use etag_core::{EntityTag, Versioned};
 use serde::Serialize;
 
-use super::fingerprint::Fingerprint;
 
 /// A resource as it appears in a listing such as `GET /orders`: `{"id": …, <fields>}`.
 ///
@@ -21,14 +20,23 @@ pub struct Listed<T> {
     pub value: T,
 }
 
+/// The state an entry's tag is derived from: the id and the resource's own tag (whatever fields
+/// or version that tag covers), so the entry tag follows the resource's rules.
+#[derive(Serialize, Versioned)]
+struct EntryState<'a> {
+    id: &'a str,
+    tag: &'a EntityTag,
+}
+
 impl<T: Versioned> Versioned for Listed<T> {
     fn etag(&self) -> EntityTag {
         let inner = self.value.etag();
-        let mut tag = Fingerprint::new("listed");
-        tag.text(&self.id);
-        tag.number(u64::from(inner.is_weak()));
-        tag.bytes(inner.opaque());
-        let tag = tag.finish();
+        let tag = EntryState {
+            id: &self.id,
+            tag: &inner,
+        }
+        .etag();
+        // A weak resource tag makes the entry (and so the listing) weak too.
         if inner.is_weak() { tag.into_weak() } else { tag }
     }
 

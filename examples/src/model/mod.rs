@@ -6,14 +6,13 @@
 //! modification time or a version number). Identifiers come from the URL, never from the body.
 
 mod cart;
-mod fingerprint;
 mod line_item;
 mod listed;
 mod order;
 mod product;
 mod validation;
 
-pub use cart::{Cart, CartBody};
+pub use cart::{Cart, CartBody, CartVersion};
 pub use line_item::LineItem;
 pub use listed::{Collection, Listed};
 pub use order::{Order, OrderBody};

@@ -2,10 +2,9 @@
 
 use std::time::SystemTime;
 
-use etag_core::{EntityTag, Versioned};
+use etag_core::Versioned;
 use serde::{Deserialize, Serialize};
 
-use super::fingerprint::Fingerprint;
 use super::line_item::{LineItem, validate_items};
 use super::validation::{Invalid, Validate, require_text};
 
@@ -42,30 +41,13 @@ impl Validate for OrderBody {
 ///
 /// The entity tag is strong and computed from the body alone (not the id, which is the URL, and
 /// not the time): equal content, equal tag, in every process sharing the database.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Versioned)]
 pub struct Order {
-    /// The order's content.
+    /// The order's content: the whole of the tag.
     #[serde(flatten)]
     pub body: OrderBody,
     /// When it was last written (the `Last-Modified` date, sent at second precision).
     #[serde(skip)]
+    #[etag(last_modified)]
     pub modified_at: SystemTime,
-}
-
-impl Versioned for Order {
-    fn etag(&self) -> EntityTag {
-        let mut tag = Fingerprint::new("order");
-        tag.text(&self.body.customer);
-        tag.len(self.body.items.len());
-        for item in &self.body.items {
-            tag.text(&item.sku);
-            tag.number(u64::from(item.qty));
-        }
-        tag.optional_text(self.body.note.as_deref());
-        tag.finish()
-    }
-
-    fn last_modified(&self) -> Option<SystemTime> {
-        Some(self.modified_at)
-    }
 }

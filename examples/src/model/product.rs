@@ -2,10 +2,9 @@
 
 use std::time::SystemTime;
 
-use etag_core::{EntityTag, Versioned};
+use etag_core::Versioned;
 use serde::{Deserialize, Serialize, Serializer};
 
-use super::fingerprint::Fingerprint;
 use super::validation::{Invalid, Validate, require_text};
 
 /// What a client sends to create or replace a product, and what the API shows of it.
@@ -50,32 +49,39 @@ fn serialize_price<S: Serializer>(price: &f64, serializer: S) -> Result<S::Ok, S
     }
 }
 
-/// A stored product: its body and when it last changed.
+/// A stored product: its fields and when it last changed.
 ///
 /// The entity tag is weak and covers the name and the price only: a stock change leaves the tag
-/// alone (caches may keep the representation they have), but moves `Last-Modified`. A weak tag
-/// never satisfies `If-Match`, so writes are guarded by `If-Unmodified-Since` instead; the store
-/// gives every write of a product its own second so that a date check is exact.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// alone (caches may keep the representation they have) but moves `Last-Modified`. A weak tag
+/// never satisfies `If-Match` (RFC 9110 §13.1.1 compares strongly), so replacing a product is
+/// guarded by `If-Unmodified-Since` (or `If-Match: *`); the store gives every write of a product
+/// its own second so that the date check is exact.
+#[derive(Debug, Clone, PartialEq, Serialize, Versioned)]
+#[etag(weak)]
 pub struct Product {
-    /// The product's content.
-    #[serde(flatten)]
-    pub body: ProductBody,
+    /// The display name.
+    pub name: String,
+    /// The unit price.
+    #[serde(serialize_with = "serialize_price")]
+    pub price: f64,
+    /// Units in stock: shown, but not part of the tag.
+    #[etag(skip)]
+    pub stock: u32,
     /// When it was last written, in whole seconds.
     #[serde(skip)]
+    #[etag(last_modified)]
     pub modified_at: SystemTime,
 }
 
-impl Versioned for Product {
-    fn etag(&self) -> EntityTag {
-        let mut tag = Fingerprint::new("product");
-        tag.text(&self.body.name);
-        // Adding 0.0 turns -0.0 into 0.0, so the two spellings of zero share a tag.
-        tag.number((self.body.price + 0.0).to_bits());
-        tag.finish().into_weak()
-    }
-
-    fn last_modified(&self) -> Option<SystemTime> {
-        Some(self.modified_at)
+impl Product {
+    /// The product with the fields of `body`, written at `modified_at`.
+    pub fn new(body: ProductBody, modified_at: SystemTime) -> Self {
+        let ProductBody { name, price, stock } = body;
+        Self {
+            name,
+            price,
+            stock,
+            modified_at,
+        }
     }
 }

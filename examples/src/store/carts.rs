@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::Written;
 use super::codec::{items_from_sql, items_to_sql, with_fresh_id};
 use crate::db::{Abort, Database, DbError, WriteError};
-use crate::model::{Cart, CartBody, Listed};
+use crate::model::{Cart, CartBody, CartVersion, Listed};
 
 /// A cart row: the live cart, or the version a deleted cart reached (its tombstone), so that a
 /// re-created cart continues from there and old tags never match it.
@@ -30,6 +30,26 @@ impl Carts {
         let id = id.to_owned();
         self.db
             .read(move |conn| Ok(read_row(conn, &id)?.and_then(|row| row.cart)))
+            .await
+    }
+
+    /// The version of the cart with this id, if any: a cheap read for conditional GETs.
+    pub async fn version(&self, id: &str) -> Result<Option<CartVersion>, DbError> {
+        let id = id.to_owned();
+        self.db
+            .read(move |conn| {
+                conn.query_row(
+                    "SELECT version FROM carts WHERE id = ?1 AND deleted = 0",
+                    [&id],
+                    |row| row.get::<_, i64>(0),
+                )
+                .optional()
+                .map(|version| {
+                    version.map(|version| CartVersion {
+                        version: u64::try_from(version).unwrap_or(0),
+                    })
+                })
+            })
             .await
     }
 

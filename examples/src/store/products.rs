@@ -55,10 +55,7 @@ impl Products {
                 {
                     return Err(Abort::RetryAfter(until_after(previous.modified_at, now)));
                 }
-                let product = Product {
-                    body,
-                    modified_at: from_seconds(to_seconds(now)),
-                };
+                let product = Product::new(body, from_seconds(to_seconds(now)));
                 store(tx, &sku, &product)?;
                 Ok(Written {
                     value: product,
@@ -82,11 +79,9 @@ fn current(conn: &rusqlite::Connection, sku: &str) -> rusqlite::Result<Option<Pr
         [sku],
         |row| {
             Ok(Product {
-                body: ProductBody {
-                    name: row.get(0)?,
-                    price: row.get(1)?,
-                    stock: row.get(2)?,
-                },
+                name: row.get(0)?,
+                price: row.get(1)?,
+                stock: row.get(2)?,
                 modified_at: from_seconds(row.get(3)?),
             })
         },
@@ -101,9 +96,9 @@ fn store(tx: &Transaction<'_>, sku: &str, product: &Product) -> rusqlite::Result
              stock = excluded.stock, modified_s = excluded.modified_s",
         params![
             sku,
-            product.body.name,
-            product.body.price,
-            product.body.stock,
+            product.name,
+            product.price,
+            product.stock,
             to_seconds(product.modified_at)
         ],
     )
