@@ -1,0 +1,134 @@
+//! Bad requests of every kind: always a 4xx with a problem+json body, never a 5xx.
+
+mod support;
+
+use http::{Method, StatusCode};
+use serde_json::json;
+use support::{Shop, temp_db};
+
+fn order() -> serde_json::Value {
+    json!({"customer": "ada", "items": [{"sku": "apple", "qty": 2}]})
+}
+
+#[tokio::test]
+async fn malformed_conditional_headers_are_400_naming_the_header() {
+    let (_dir, db) = temp_db();
+    let shop = Shop::start(&db);
+    let created = shop.json(Method::POST, "/orders", &[], &order()).await;
+    let path = created.header("location").expect("a Location").to_owned();
+    for (name, value) in [
+        ("if-match", "no-quotes"),
+        ("if-match", "w/\"lowercase-weak\""),
+        ("if-match", "\"unterminated"),
+        ("if-none-match", "bare"),
+    ] {
+        let problem = shop
+            .json(Method::PUT, &path, &[(name, value)], &order())
+            .await
+            .assert_problem(StatusCode::BAD_REQUEST);
+        assert_eq!(
+            problem["header"].as_str().map(str::to_ascii_lowercase).as_deref(),
+            Some(name),
+            "{problem}"
+        );
+    }
+    // A malformed If-Match is never ignored, not even on a read.
+    shop.get(&path, &[("if-match", "nope")])
+        .await
+        .assert_problem(StatusCode::BAD_REQUEST);
+    // On a read, unusable If-None-Match members are skipped: serving 200 is never wrong.
+    shop.get(&path, &[("if-none-match", "nope")])
+        .await
+        .assert_status(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn bad_bodies_are_400_415_or_422() {
+    let (_dir, db) = temp_db();
+    let shop = Shop::start(&db);
+    let star = ("if-none-match", "*");
+    let cases: [(&[(&str, &str)], &str, StatusCode); 8] = [
+        (&[("content-type", "application/json"), star], "{\"customer\":", StatusCode::BAD_REQUEST),
+        (&[("content-type", "application/json"), star], "", StatusCode::BAD_REQUEST),
+        (&[("content-type", "application/json"), star], "[1, 2]", StatusCode::UNPROCESSABLE_ENTITY),
+        (&[("content-type", "application/json"), star], "null", StatusCode::UNPROCESSABLE_ENTITY),
+        (
+            &[("content-type", "application/json"), star],
+            r#"{"customer":"ada","items":[{"sku":"a","qty":"2"}]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            &[("content-type", "application/json"), star],
+            r#"{"customer":"ada","items":[{"sku":"a","qty":1.5}]}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (&[("content-type", "text/plain"), star], "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (&[star], "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+    ];
+    for (headers, body, status) in cases {
+        shop.send(Method::PUT, "/orders/x", headers, Some(body))
+            .await
+            .assert_problem(status);
+    }
+    for invalid in [
+        json!({"customer": "  ", "items": []}),
+        json!({"customer": "ada", "items": [{"sku": "a", "qty": 0}]}),
+        json!({"customer": "ada", "items": [{"sku": "", "qty": 1}]}),
+        json!({"customer": "ada", "items": [{"sku": "a", "qty": -3}]}),
+    ] {
+        shop.json(Method::POST, "/orders", &[], &invalid)
+            .await
+            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    shop.get("/orders/x", &[])
+        .await
+        .assert_problem(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn oversized_bodies_are_413() {
+    let (_dir, db) = temp_db();
+    let shop = Shop::start(&db);
+    let huge = json!({"customer": "a".repeat(200 * 1024), "items": []});
+    shop.json(Method::POST, "/orders", &[], &huge)
+        .await
+        .assert_problem(StatusCode::PAYLOAD_TOO_LARGE);
+    let patch = json!({"note": "n".repeat(200 * 1024)});
+    let created = shop.json(Method::POST, "/orders", &[], &order()).await;
+    let path = created.header("location").expect("a Location").to_owned();
+    shop.merge_patch(&path, &[("if-match", &created.etag())], &patch)
+        .await
+        .assert_problem(StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems() {
+    let (_dir, db) = temp_db();
+    let shop = Shop::start(&db);
+    shop.get("/nowhere", &[])
+        .await
+        .assert_problem(StatusCode::NOT_FOUND);
+    shop.get("/orders/a/b", &[])
+        .await
+        .assert_problem(StatusCode::NOT_FOUND);
+    let reply = shop.send(Method::DELETE, "/orders", &[], None).await;
+    reply.assert_problem(StatusCode::METHOD_NOT_ALLOWED);
+    assert!(reply.header("allow").is_some_and(|allow| allow.contains("POST")));
+}
+
+#[tokio::test]
+async fn preconditions_on_a_post_apply_to_the_collection() {
+    let (_dir, db) = temp_db();
+    let shop = Shop::start(&db);
+    let listing = shop.get("/orders", &[]).await.etag();
+    shop.json(Method::POST, "/orders", &[("if-match", &listing)], &order())
+        .await
+        .assert_status(StatusCode::CREATED);
+    // The listing changed with that create, so the same precondition now fails.
+    shop.json(Method::POST, "/orders", &[("if-match", &listing)], &order())
+        .await
+        .assert_problem(StatusCode::PRECONDITION_FAILED);
+    shop.json(Method::POST, "/orders", &[("if-match", "bad")], &order())
+        .await
+        .assert_problem(StatusCode::BAD_REQUEST);
+}
