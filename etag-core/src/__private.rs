@@ -2,10 +2,9 @@
 //! release; only the macros may use them.
 
 pub use crate::EntityTag;
-pub use crate::canonical::FieldHasher;
+pub use crate::canonical::{FieldHasher, TagField};
 pub use crate::last_modified::LastModified;
 pub use crate::{Version, Versioned};
-pub use serde::Serialize;
 pub use std::option::Option;
 pub use std::time::SystemTime;
 

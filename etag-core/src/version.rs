@@ -21,6 +21,12 @@ use crate::EntityTag;
 ///
 /// assert_eq!(EntityTag::from_version(RowVersion(3)).to_string(), "\"3\"");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as an `#[etag(version)]` field",
+    label = "not a version",
+    note = "every integer type is a version; for your own version type, implement `etag_core::Version`",
+    note = "to hash this field into the tag instead, remove `#[etag(version)]`"
+)]
 pub trait Version {
     /// The strong tag for this version.
     fn version_tag(&self) -> EntityTag;

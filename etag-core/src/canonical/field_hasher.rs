@@ -38,7 +38,7 @@ impl FieldHasher {
 
     /// Adds one field: its name, then its value.
     #[inline]
-    pub fn field<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+    pub fn field<T: TagField + ?Sized>(&mut self, name: &str, value: &T) {
         encode_field(&mut self.sink, name, value);
     }
 
@@ -50,3 +50,14 @@ impl FieldHasher {
         if weak { tag.into_weak() } else { tag }
     }
 }
+
+/// The bound on hashed fields: `Serialize`, under a name whose compile error tells a derive user
+/// what to do about a field type that lacks it.
+#[diagnostic::on_unimplemented(
+    message = "the field type `{Self}` cannot be hashed into an entity tag: it does not implement `serde::Serialize`",
+    label = "this field is part of the tag",
+    note = "derive or implement `serde::Serialize` for `{Self}`, or leave the field out of the tag with `#[etag(skip)]`"
+)]
+pub trait TagField: Serialize {}
+
+impl<T: Serialize + ?Sized> TagField for T {}

@@ -95,7 +95,7 @@ mod sink;
 
 use serde::Serialize;
 
-pub use field_hasher::FieldHasher;
+pub use field_hasher::{FieldHasher, TagField};
 
 use crate::EntityTag;
 use sink::{HashSink, Sink};

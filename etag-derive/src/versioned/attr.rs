@@ -22,20 +22,14 @@ pub(crate) struct FieldAttrs {
     pub(crate) include: Option<syn::Path>,
     pub(crate) version: Option<syn::Path>,
     pub(crate) last_modified: Option<syn::Path>,
+    /// Every key above, in source order, for messages about combinations.
+    written: Vec<(&'static str, syn::Path)>,
 }
 
 impl FieldAttrs {
-    /// The keys present, in the order they are listed in `FIELD_KEYS`.
-    pub(crate) fn present(&self) -> Vec<(&'static str, &syn::Path)> {
-        [
-            (symbol::SKIP, &self.skip),
-            (symbol::INCLUDE, &self.include),
-            (symbol::VERSION, &self.version),
-            (symbol::LAST_MODIFIED, &self.last_modified),
-        ]
-        .into_iter()
-        .filter_map(|(name, key)| key.as_ref().map(|key| (name, key)))
-        .collect()
+    /// The keys present, in the order they were written.
+    pub(crate) fn present(&self) -> &[(&'static str, syn::Path)] {
+        &self.written
     }
 }
 
@@ -86,12 +80,12 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
 pub(crate) fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut parsed = FieldAttrs::default();
     for_each_key(cx, attrs, |cx, key, meta| {
-        let slot =
+        let (slot, name) =
             match key.as_str() {
-                symbol::SKIP => &mut parsed.skip,
-                symbol::INCLUDE => &mut parsed.include,
-                symbol::VERSION => &mut parsed.version,
-                symbol::LAST_MODIFIED => &mut parsed.last_modified,
+                symbol::SKIP => (&mut parsed.skip, symbol::SKIP),
+                symbol::INCLUDE => (&mut parsed.include, symbol::INCLUDE),
+                symbol::VERSION => (&mut parsed.version, symbol::VERSION),
+                symbol::LAST_MODIFIED => (&mut parsed.last_modified, symbol::LAST_MODIFIED),
                 _ if CONTAINER_KEYS.contains(&key.as_str()) => {
                     skip_value(meta)?;
                     cx.error_spanned_by(
@@ -116,8 +110,10 @@ pub(crate) fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
                     return Ok(());
                 }
             };
-        flag(cx, meta, key.as_str())?;
-        set_once(cx, slot, meta, key.as_str());
+        flag(cx, meta, name)?;
+        if set_once(cx, slot, meta, name) {
+            parsed.written.push((name, meta.path.clone()));
+        }
         Ok(())
     });
     parsed
@@ -190,11 +186,19 @@ fn flag(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<()>
     Ok(())
 }
 
-fn set_once(cx: &mut Ctxt, slot: &mut Option<syn::Path>, meta: &ParseNestedMeta<'_>, key: &str) {
+/// Stores the key, or reports a duplicate; `true` if it was stored.
+fn set_once(
+    cx: &mut Ctxt,
+    slot: &mut Option<syn::Path>,
+    meta: &ParseNestedMeta<'_>,
+    key: &str,
+) -> bool {
     if slot.is_some() {
         cx.error_spanned_by(&meta.path, format!("duplicate etag attribute `{key}`"));
+        false
     } else {
         *slot = Some(meta.path.clone());
+        true
     }
 }
 

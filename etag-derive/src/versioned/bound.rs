@@ -1,5 +1,5 @@
-//! Trait bounds for generic types: a type parameter gets the bound its role needs (`Serialize` when
-//! it appears in a hashed field, `Version` in the version field, `LastModified` in the
+//! Trait bounds for generic types: a type parameter gets the bound its role needs (`TagField`, that
+//! is `Serialize`, when it appears in a hashed field, `Version` in the version field, `LastModified` in the
 //! modification-time field) and nothing more, so `Wrapper<T>` stays usable with any `T` that
 //! only sits in skipped fields.
 

@@ -109,10 +109,16 @@ fn why_exclusive(earlier: &str, later: &str) -> &'static str {
     }
 }
 
+/// Whether a field carries more than one role (reported by `check_combinations`).
+fn has_conflict(field: &Field<'_>) -> bool {
+    field.attrs.present().len() > 1
+}
+
 /// `skip` and `include` are two ways to say the same thing; one type uses one of them.
 fn check_selection_style(cx: &mut Ctxt, container: &Container<'_>) -> Selection {
     let mut style: Option<(&'static str, &Field<'_>)> = None;
-    for field in container.all_fields() {
+    // Fields with conflicting keys are reported once, by `check_combinations`.
+    for field in container.all_fields().filter(|f| !has_conflict(f)) {
         for (key, path) in [(SKIP, &field.attrs.skip), (INCLUDE, &field.attrs.include)] {
             let Some(path) = path else { continue };
             match style {
@@ -163,16 +169,19 @@ fn part<'c>(
                 );
             }
         } else {
-            for field in fields {
-                if let Some(include) = &field.attrs.include {
-                    cx.error_spanned_by(
-                        include,
-                        format!(
-                            "`include` cannot be used next to `#[etag(version)]`: the tag comes \
-                             from the version field {} alone",
-                            describe(&version_field.member)
-                        ),
-                    );
+            // With `skip` chosen, every `include` is already reported as mixing the styles.
+            if selection == Selection::Only {
+                for field in fields.iter().filter(|f| !has_conflict(f)) {
+                    if let Some(include) = &field.attrs.include {
+                        cx.error_spanned_by(
+                            include,
+                            format!(
+                                "`include` cannot be used next to `#[etag(version)]`: the tag \
+                                 comes from the version field {} alone",
+                                describe(&version_field.member)
+                            ),
+                        );
+                    }
                 }
             }
             return Part {

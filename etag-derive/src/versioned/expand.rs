@@ -41,8 +41,14 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
                 let etag = etag_expr(&private, part, plan.weak, Some(&name));
                 quote!(#pattern => { #etag })
             });
+            // `match *self {}` is how an empty enum proves the method cannot be called.
+            let scrutinee = if variants.is_empty() {
+                quote!(*self)
+            } else {
+                quote!(self)
+            };
             let etag = quote! {
-                match self {
+                match #scrutinee {
                     #(#etag_arms)*
                 }
             };
@@ -112,7 +118,7 @@ fn needs<'c>(plan: &Plan<'c>, private: &TokenStream) -> Vec<Need<'c>> {
     vec![
         Need {
             fields: serialize,
-            bound: quote!(#private::Serialize),
+            bound: quote!(#private::TagField),
         },
         Need {
             fields: version,

@@ -1,0 +1,16 @@
+use std::time::SystemTime;
+
+use etag_core::Versioned;
+
+#[derive(Versioned)]
+struct AllSkipped {
+    #[etag(skip)]
+    id: u64,
+    #[etag(last_modified)]
+    updated_at: SystemTime,
+}
+
+#[derive(Versioned)]
+struct Marker;
+
+fn main() {}

@@ -1,0 +1,9 @@
+use etag_core::Versioned;
+
+#[derive(Versioned)]
+union Bits {
+    int: u32,
+    float: f32,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use etag_core::Versioned;
+
+#[derive(Versioned)]
+enum Status {
+    #[etag(skip)]
+    Draft,
+    Open(String),
+}
+
+fn main() {}
