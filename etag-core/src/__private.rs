@@ -9,6 +9,6 @@ pub use std::option::Option;
 pub use std::time::SystemTime;
 
 #[cfg(feature = "axum")]
-pub use crate::conditional_runtime::{ConditionalRequest, precheck, respond};
+pub use crate::conditional_runtime::{ConditionalRequest, precheck, respond, respond_result};
 #[cfg(feature = "axum")]
 pub use axum::response::Response;

@@ -60,8 +60,9 @@ impl<S: Send + Sync, const REQUIRE: bool> FromRequestParts<S> for ConditionalReq
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a result a `#[conditional]` precheck can use",
     label = "the precheck must give the resource's current state",
-    note = "return `Option<V>` where `V: Versioned` (`None` when the resource does not exist), a \
-            `ResourceState`, or a `Result` of either whose error implements `IntoResponse`"
+    note = "return `Option<V>` where `V: Versioned`, such as `Option<EntityTag>` (`None` when the \
+            resource does not exist), a `ResourceState`, or a `Result` of either whose error \
+            implements `IntoResponse`"
 )]
 pub trait PrecheckResult {
     /// The current state, `None` to let the handler decide, or a response to send as is.
@@ -180,6 +181,20 @@ pub fn respond<const REQUIRE: bool>(
         return tagged.into_response();
     }
     unchecked_write(method, &request.uri, tagged.status())
+}
+
+/// [`respond`] for a handler spelled `-> Result<T, E>`: the same, with the bounds on `T` and `E`
+/// apart, so a compile error names the type at fault.
+#[doc(hidden)]
+pub fn respond_result<const REQUIRE: bool, T, E>(
+    request: ConditionalRequest<REQUIRE>,
+    output: Result<T, E>,
+) -> Response
+where
+    T: IntoConditionalResponse,
+    E: IntoResponse,
+{
+    respond(request, output)
 }
 
 fn unchecked_write(method: &Method, uri: &Uri, status: StatusCode) -> Response {

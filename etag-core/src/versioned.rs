@@ -89,6 +89,14 @@ impl<T: Versioned> Versioned for Option<T> {
     }
 }
 
+/// A tag is its own validator: handy for a cheap read that yields only a tag (an `#[conditional]`
+/// `precheck`, a cached tag). It has no modification time.
+impl Versioned for EntityTag {
+    fn etag(&self) -> EntityTag {
+        self.clone()
+    }
+}
+
 macro_rules! sequence_versioned {
     ($($(#[$doc:meta])* impl<$t:ident $(, const $n:ident: usize)?> for $ty:ty;)*) => {$(
         $(#[$doc])*

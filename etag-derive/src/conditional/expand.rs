@@ -18,7 +18,7 @@
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
-use syn::{ItemFn, ReturnType};
+use syn::{GenericArgument, ItemFn, PathArguments, ReturnType, Type};
 
 use super::options::Options;
 
@@ -51,8 +51,15 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             }
         }
     });
-    let respond = quote_spanned! {output_ty.span()=>
-        #private::respond(__etag_request, __etag_output)
+    let respond = match result_ok_type(output_ty) {
+        // For `Result<T, E>`, a `T` without validators is reported at `T` and by its own name,
+        // not as "`Result<T, E>` cannot be returned".
+        Some(ok_ty) => quote_spanned! {ok_ty.span()=>
+            #private::respond_result(__etag_request, __etag_output)
+        },
+        None => quote_spanned! {output_ty.span()=>
+            #private::respond(__etag_request, __etag_output)
+        },
     };
 
     quote! {
@@ -65,5 +72,21 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             let __etag_output = (async move || -> #output_ty #block)().await;
             #respond
         }
+    }
+}
+
+/// `T` when the return type is spelled `Result<T, E>` (or `…::Result<T, E>`).
+fn result_ok_type(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    if last.ident != "Result" || args.args.len() != 2 {
+        return None;
+    }
+    match args.args.first()? {
+        GenericArgument::Type(ok_ty) => Some(ok_ty),
+        _ => None,
     }
 }

@@ -23,15 +23,15 @@ pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<
         ));
     }
     if let Some(receiver) = sig.receiver() {
-        problems.push(syn::Error::new(
-            receiver.span(),
+        problems.push(syn::Error::new_spanned(
+            receiver,
             "#[conditional] handlers cannot take `self`: make it a free function and pass what \
              it needs through `State`",
         ));
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        problems.push(syn::Error::new(
-            sig.generics.span(),
+        problems.push(syn::Error::new_spanned(
+            &sig.generics,
             "#[conditional] does not support generic handlers: axum handlers need concrete \
              types, and the generated handler could not name them; write one handler per type",
         ));
@@ -48,8 +48,8 @@ pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<
             "#[conditional] handlers must return the resource: a `Versioned + Serialize` value, \
              a `Tagged<T>`, or a `Result` of either, like `-> Result<Order, ApiError>`",
         )),
-        ReturnType::Type(_, ty) if contains_impl_trait(ty) => problems.push(syn::Error::new(
-            ty.span(),
+        ReturnType::Type(_, ty) if contains_impl_trait(ty) => problems.push(syn::Error::new_spanned(
+            ty,
             "#[conditional] needs the handler's concrete return type, not `impl Trait`: name the \
              type, like `-> Result<Order, ApiError>`",
         )),
