@@ -41,6 +41,8 @@
 //! # Ok::<(), PreconditionError>(())
 //! ```
 
+#![cfg_attr(all(feature = "axum", feature = "derive"), doc = include_str!("../docs/axum.md"))]
+
 pub mod canonical;
 mod entity_tag;
 mod error;

@@ -74,7 +74,38 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 /// Makes an async axum handler answer conditional requests (RFC 9110 §13).
 ///
 /// Use it through `etag_core::conditional` (features `derive` and `axum`); the guide in
-/// etag-core's crate documentation explains the options and shows a complete GET/PUT service.
+/// etag-core's crate documentation shows a complete GET/PUT service.
+///
+/// ```ignore
+/// #[conditional]                                         // GET/HEAD: 304 from the returned value
+/// async fn get_order(State(db): State<Db>, Path(id): Path<u64>) -> Result<Order, ApiError> {
+///     db.load(id).await
+/// }
+///
+/// #[conditional(require)]                                // writes: 428 without, 412 when stale
+/// async fn put_order(State(db): State<Db>, Path(id): Path<u64>, pre: Preconditions,
+///                    Json(input): Json<OrderInput>) -> Result<Order, ApiError> {
+///     db.update(id, |current| pre.check(current).map(|()| input.apply(current))).await
+/// }
+/// ```
+///
+/// The result is a plain axum handler whose first extractor parses the conditional headers, so a
+/// malformed one (400) or a missing one under `require` (428) is answered before the body is
+/// read. The handler returns a `Versioned + Serialize` value, an `etag_core::Tagged` one, or a
+/// `Result` of either; its tag and date become `ETag` and `Last-Modified`, and a GET or HEAD whose
+/// `If-None-Match` / `If-Modified-Since` matches gets a 304 without the body being serialized.
+///
+/// Options:
+/// - `require`: answer 428 unless the request carries a precondition; the handler must take
+///   `pre: Preconditions` and call `pre.check(&current)` inside its write.
+/// - `precheck = <expr>`: an expression over the handler's arguments giving the current state
+///   cheaply (`Option<impl Versioned>`, a `ResourceState`, or a `Result` of either), evaluated
+///   before the body: a 304 or 412 it decides skips the handler.
+/// - `crate = "path"`: where `etag_core` is, when renamed or re-exported.
+///
+/// A success response to an unsafe method from a handler that never evaluated its
+/// `Preconditions` is replaced by a 500 and logged: the write may have overwritten a change the
+/// client never saw.
 #[proc_macro_attribute]
 pub fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
     conditional::conditional(args.into(), item.into()).into()
