@@ -27,7 +27,10 @@ async fn malformed_conditional_headers_are_400_naming_the_header() {
             .await
             .assert_problem(StatusCode::BAD_REQUEST);
         assert_eq!(
-            problem["header"].as_str().map(str::to_ascii_lowercase).as_deref(),
+            problem["header"]
+                .as_str()
+                .map(str::to_ascii_lowercase)
+                .as_deref(),
             Some(name),
             "{problem}"
         );
@@ -46,27 +49,29 @@ async fn malformed_conditional_headers_are_400_naming_the_header() {
 async fn bad_bodies_are_400_415_or_422() {
     let (_dir, db) = temp_db();
     let shop = Shop::start(&db);
-    let star = ("if-none-match", "*");
-    let cases: [(&[(&str, &str)], &str, StatusCode); 8] = [
-        (&[("content-type", "application/json"), star], "{\"customer\":", StatusCode::BAD_REQUEST),
-        (&[("content-type", "application/json"), star], "", StatusCode::BAD_REQUEST),
-        (&[("content-type", "application/json"), star], "[1, 2]", StatusCode::UNPROCESSABLE_ENTITY),
-        (&[("content-type", "application/json"), star], "null", StatusCode::UNPROCESSABLE_ENTITY),
+    const JSON: Option<&str> = Some("application/json");
+    let cases = [
+        (JSON, "{\"customer\":", StatusCode::BAD_REQUEST),
+        (JSON, "", StatusCode::BAD_REQUEST),
+        (JSON, "[1, 2]", StatusCode::UNPROCESSABLE_ENTITY),
+        (JSON, "null", StatusCode::UNPROCESSABLE_ENTITY),
         (
-            &[("content-type", "application/json"), star],
+            JSON,
             r#"{"customer":"ada","items":[{"sku":"a","qty":"2"}]}"#,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         (
-            &[("content-type", "application/json"), star],
+            JSON,
             r#"{"customer":"ada","items":[{"sku":"a","qty":1.5}]}"#,
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        (&[("content-type", "text/plain"), star], "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
-        (&[star], "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (Some("text/plain"), "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        (None, "{}", StatusCode::UNSUPPORTED_MEDIA_TYPE),
     ];
-    for (headers, body, status) in cases {
-        shop.send(Method::PUT, "/orders/x", headers, Some(body))
+    for (content_type, body, status) in cases {
+        let mut headers = vec![("if-none-match", "*")];
+        headers.extend(content_type.map(|value| ("content-type", value)));
+        shop.send(Method::PUT, "/orders/x", &headers, Some(body))
             .await
             .assert_problem(status);
     }
@@ -113,7 +118,11 @@ async fn unknown_routes_and_methods_are_problems() {
         .assert_problem(StatusCode::NOT_FOUND);
     let reply = shop.send(Method::DELETE, "/orders", &[], None).await;
     reply.assert_problem(StatusCode::METHOD_NOT_ALLOWED);
-    assert!(reply.header("allow").is_some_and(|allow| allow.contains("POST")));
+    assert!(
+        reply
+            .header("allow")
+            .is_some_and(|allow| allow.contains("POST"))
+    );
 }
 
 #[tokio::test]

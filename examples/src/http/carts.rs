@@ -11,7 +11,7 @@ use super::conditions::{
 use super::extract::{MergePatch, ValidJson};
 use crate::error::ApiError;
 use crate::merge_patch;
-use crate::model::{Collection, Listed, Cart, CartBody};
+use crate::model::{Cart, CartBody, Collection, Listed};
 use crate::store::Store;
 
 const KIND: &str = "cart";
@@ -28,7 +28,10 @@ pub(crate) async fn create(
     pre: Preconditions,
     ValidJson(body): ValidJson<CartBody>,
 ) -> Result<Tagged<Cart>, ApiError> {
-    let Listed { id, value } = store.carts().create(body, collection_guard(pre)).await?;
+    let Listed { id, value } = store
+        .carts()
+        .create_guarded(body, collection_guard(pre))
+        .await?;
     Ok(created(value, &format!("/carts/{id}")))
 }
 

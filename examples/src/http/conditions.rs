@@ -2,8 +2,8 @@
 
 use axum::response::IntoResponse;
 use etag_core::{Preconditions, ResourceState, Tagged, Versioned};
-use http::header::{HeaderValue, LOCATION};
 use http::StatusCode;
+use http::header::{HeaderValue, LOCATION};
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -51,10 +51,7 @@ pub(crate) fn collection_guard<T: Versioned>(
 
 /// The response to a PUT: 201 with `Location` when it created the resource, else 200; the new
 /// validators either way.
-pub(crate) fn put_response<T: Versioned + Serialize>(
-    written: Written<T>,
-    path: &str,
-) -> Tagged<T> {
+pub(crate) fn put_response<T: Versioned + Serialize>(written: Written<T>, path: &str) -> Tagged<T> {
     if written.created {
         created(written.value, path)
     } else {

@@ -63,7 +63,9 @@ mod tests {
     #[test]
     fn recognizes_the_merge_patch_media_type() {
         assert!(is_merge_patch_type("application/merge-patch+json"));
-        assert!(is_merge_patch_type("Application/Merge-Patch+JSON; charset=utf-8"));
+        assert!(is_merge_patch_type(
+            "Application/Merge-Patch+JSON; charset=utf-8"
+        ));
         assert!(!is_merge_patch_type("application/json"));
         assert!(!is_merge_patch_type("application/json-patch+json"));
         assert!(!is_merge_patch_type(""));

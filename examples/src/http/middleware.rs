@@ -33,7 +33,10 @@ pub(crate) async fn problem_for_every_error(response: Response) -> Response {
     parts
         .headers
         .insert(CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-    Response::from_parts(parts, Body::from(ProblemDetails::new(status, detail).to_json()))
+    Response::from_parts(
+        parts,
+        Body::from(ProblemDetails::new(status, detail).to_json()),
+    )
 }
 
 fn is_problem(headers: &HeaderMap) -> bool {

@@ -28,7 +28,10 @@ pub(crate) async fn create(
     pre: Preconditions,
     ValidJson(body): ValidJson<OrderBody>,
 ) -> Result<Tagged<Order>, ApiError> {
-    let Listed { id, value } = store.orders().create(body, collection_guard(pre)).await?;
+    let Listed { id, value } = store
+        .orders()
+        .create_guarded(body, collection_guard(pre))
+        .await?;
     Ok(created(value, &format!("/orders/{id}")))
 }
 

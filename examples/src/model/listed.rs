@@ -5,7 +5,6 @@ use std::time::SystemTime;
 use etag_core::{EntityTag, Versioned};
 use serde::Serialize;
 
-
 /// A resource as it appears in a listing such as `GET /orders`: `{"id": …, <fields>}`.
 ///
 /// Its tag covers the id as well as the resource's own tag, so the listing's tag (which combines
@@ -37,7 +36,11 @@ impl<T: Versioned> Versioned for Listed<T> {
         }
         .etag();
         // A weak resource tag makes the entry (and so the listing) weak too.
-        if inner.is_weak() { tag.into_weak() } else { tag }
+        if inner.is_weak() {
+            tag.into_weak()
+        } else {
+            tag
+        }
     }
 
     fn last_modified(&self) -> Option<SystemTime> {

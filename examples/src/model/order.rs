@@ -41,6 +41,10 @@ impl Validate for OrderBody {
 ///
 /// The entity tag is strong and computed from the body alone (not the id, which is the URL, and
 /// not the time): equal content, equal tag, in every process sharing the database.
+///
+/// `Last-Modified` is the wall-clock time of the last write, sent in whole seconds: two writes
+/// within one second share it, so date preconditions on orders have one-second resolution. The
+/// tag has no such limit, which is why clients should guard order writes with `If-Match`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Versioned)]
 pub struct Order {
     /// The order's content: the whole of the tag.

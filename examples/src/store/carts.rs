@@ -1,5 +1,7 @@
 //! Carts in SQLite, with a version column and tombstones for deleted carts.
 
+use std::convert::Infallible;
+
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Written;
@@ -60,9 +62,20 @@ impl Carts {
 
     /// Creates a cart (version 1) under a fresh server-chosen id.
     ///
-    /// `guard`, when given, sees the whole collection inside the transaction and may reject the
-    /// request (preconditions sent with a POST are evaluated against the collection).
-    pub async fn create<R, G>(
+    pub async fn create(&self, body: CartBody) -> Result<Listed<Cart>, DbError> {
+        let no_guard = None::<fn(&[Listed<Cart>]) -> Result<(), Infallible>>;
+        self.create_guarded(body, no_guard)
+            .await
+            .map_err(|error| match error {
+                WriteError::Db(error) => error,
+                WriteError::Rejected(never) => match never {},
+            })
+    }
+
+    /// Like [`create`](Self::create), but `guard`, when given, first sees the whole collection
+    /// inside the transaction and may reject the request (preconditions sent with a POST are
+    /// evaluated against the collection).
+    pub async fn create_guarded<R, G>(
         &self,
         body: CartBody,
         mut guard: Option<G>,
@@ -88,7 +101,11 @@ impl Carts {
 
     /// Creates or replaces the cart `id` with what `decide` returns for its current state; the
     /// version goes up by one.
-    pub async fn upsert<R, F>(&self, id: &str, mut decide: F) -> Result<Written<Cart>, WriteError<R>>
+    pub async fn upsert<R, F>(
+        &self,
+        id: &str,
+        mut decide: F,
+    ) -> Result<Written<Cart>, WriteError<R>>
     where
         F: FnMut(Option<&Cart>) -> Result<CartBody, R> + Send + 'static,
         R: Send + 'static,
@@ -105,7 +122,10 @@ impl Carts {
                 };
                 let created = current.is_none();
                 store(tx, &id, &cart)?;
-                Ok(Written { value: cart, created })
+                Ok(Written {
+                    value: cart,
+                    created,
+                })
             })
             .await
     }

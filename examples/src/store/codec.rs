@@ -8,7 +8,8 @@ use crate::model::LineItem;
 
 /// Line items are stored as a JSON array.
 pub(super) fn items_to_sql(items: &[LineItem]) -> rusqlite::Result<String> {
-    serde_json::to_string(items).map_err(|error| rusqlite::Error::ToSqlConversionFailure(error.into()))
+    serde_json::to_string(items)
+        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(error.into()))
 }
 
 /// Decodes the JSON array of column `index`; a corrupt value is a database error, not a panic.
@@ -19,8 +20,9 @@ pub(super) fn items_from_sql(index: usize, text: &str) -> rusqlite::Result<Vec<L
 
 /// Milliseconds since the Unix epoch (0 for times before it, which the clock never gives).
 pub(super) fn to_millis(time: SystemTime) -> i64 {
-    time.duration_since(UNIX_EPOCH)
-        .map_or(0, |since| i64::try_from(since.as_millis()).unwrap_or(i64::MAX))
+    time.duration_since(UNIX_EPOCH).map_or(0, |since| {
+        i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+    })
 }
 
 pub(super) fn from_millis(millis: i64) -> SystemTime {
@@ -29,8 +31,9 @@ pub(super) fn from_millis(millis: i64) -> SystemTime {
 
 /// Whole seconds since the Unix epoch.
 pub(super) fn to_seconds(time: SystemTime) -> i64 {
-    time.duration_since(UNIX_EPOCH)
-        .map_or(0, |since| i64::try_from(since.as_secs()).unwrap_or(i64::MAX))
+    time.duration_since(UNIX_EPOCH).map_or(0, |since| {
+        i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+    })
 }
 
 pub(super) fn from_seconds(seconds: i64) -> SystemTime {
@@ -49,7 +52,9 @@ pub(super) fn with_fresh_id<T>(
         let id: String = tx.query_row("SELECT lower(hex(randomblob(8)))", [], |row| row.get(0))?;
         match insert(&id) {
             Ok(value) => return Ok((id, value)),
-            Err(error) if error.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            Err(error)
+                if error.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+            {
                 last_error = Some(error);
             }
             Err(error) => return Err(error),

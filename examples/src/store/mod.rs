@@ -44,7 +44,7 @@ pub struct Written<T> {
 /// let dir = tempfile::tempdir()?;
 /// let store = Store::open(dir.path().join("shop.db")).await?;
 /// let body = CartBody { owner: "ada".into(), items: vec![] };
-/// let Listed { id, value: cart } = store.carts().create(body, None::<fn(&_) -> Result<(), ()>>).await?;
+/// let Listed { id, value: cart } = store.carts().create(body).await?;
 /// assert_eq!(cart.version, 1);
 /// assert_eq!(store.carts().get(&id).await?, Some(cart));
 /// # Ok(())

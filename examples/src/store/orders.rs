@@ -1,5 +1,6 @@
 //! Orders in SQLite.
 
+use std::convert::Infallible;
 use std::time::SystemTime;
 
 use rusqlite::{OptionalExtension, Row, Transaction, params};
@@ -37,9 +38,20 @@ impl Orders {
 
     /// Creates an order under a fresh server-chosen id.
     ///
-    /// `guard`, when given, sees the whole collection inside the transaction and may reject the
-    /// request (preconditions sent with a POST are evaluated against the collection).
-    pub async fn create<R, G>(
+    pub async fn create(&self, body: OrderBody) -> Result<Listed<Order>, DbError> {
+        let no_guard = None::<fn(&[Listed<Order>]) -> Result<(), Infallible>>;
+        self.create_guarded(body, no_guard)
+            .await
+            .map_err(|error| match error {
+                WriteError::Db(error) => error,
+                WriteError::Rejected(never) => match never {},
+            })
+    }
+
+    /// Like [`create`](Self::create), but `guard`, when given, first sees the whole collection
+    /// inside the transaction and may reject the request (preconditions sent with a POST are
+    /// evaluated against the collection).
+    pub async fn create_guarded<R, G>(
         &self,
         body: OrderBody,
         mut guard: Option<G>,
@@ -66,7 +78,11 @@ impl Orders {
     /// Creates or replaces the order `id` with what `decide` returns for its current state.
     ///
     /// `decide` receives `None` when the order does not exist; it rejects by returning `Err`.
-    pub async fn upsert<R, F>(&self, id: &str, mut decide: F) -> Result<Written<Order>, WriteError<R>>
+    pub async fn upsert<R, F>(
+        &self,
+        id: &str,
+        mut decide: F,
+    ) -> Result<Written<Order>, WriteError<R>>
     where
         F: FnMut(Option<&Order>) -> Result<OrderBody, R> + Send + 'static,
         R: Send + 'static,
@@ -91,7 +107,11 @@ impl Orders {
 
     /// Deletes the order `id` if `decide` accepts its current state; returns what was deleted
     /// (`None` when there was nothing and `decide` accepted that).
-    pub async fn delete<R, F>(&self, id: &str, mut decide: F) -> Result<Option<Order>, WriteError<R>>
+    pub async fn delete<R, F>(
+        &self,
+        id: &str,
+        mut decide: F,
+    ) -> Result<Option<Order>, WriteError<R>>
     where
         F: FnMut(Option<&Order>) -> Result<(), R> + Send + 'static,
         R: Send + 'static,
@@ -115,9 +135,8 @@ fn current(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Order>> {
 }
 
 fn list(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Listed<Order>>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT customer, items, note, modified_ms, id FROM orders ORDER BY id",
-    )?;
+    let mut statement = conn
+        .prepare_cached("SELECT customer, items, note, modified_ms, id FROM orders ORDER BY id")?;
     let rows = statement.query_map([], |row| {
         Ok(Listed {
             id: row.get(4)?,

@@ -68,7 +68,8 @@ impl Products {
 
 /// How long from `now` until the second after `previous` has begun.
 fn until_after(previous: SystemTime, now: SystemTime) -> Duration {
-    let next = UNIX_EPOCH + Duration::from_secs(u64::try_from(to_seconds(previous)).unwrap_or(0) + 1);
+    let next =
+        UNIX_EPOCH + Duration::from_secs(u64::try_from(to_seconds(previous)).unwrap_or(0) + 1);
     // A millisecond of margin so the retry lands inside the next second, not on its edge.
     next.duration_since(now).unwrap_or_default() + Duration::from_millis(1)
 }
