@@ -16,8 +16,12 @@ use clap::Parser;
 /// # Ok::<(), clap::Error>(())
 /// ```
 #[derive(Debug, Clone, Parser)]
-#[command(name = "shop", version, about = "The etag-rs example shop: orders, carts and products \
-    over HTTP with entity tags and conditional requests, on SQLite.")]
+#[command(
+    name = "shop",
+    version,
+    about = "The etag-rs example shop: orders, carts and products \
+    over HTTP with entity tags and conditional requests, on SQLite."
+)]
 pub struct Config {
     /// The address to listen on (port 0 picks a free port; the log says which).
     #[arg(long, env = "SHOP_ADDR", default_value = "127.0.0.1:3000")]

@@ -3,8 +3,8 @@
 use axum::extract::rejection::JsonRejection;
 use axum::response::{IntoResponse, Response};
 use etag_core::{PreconditionError, ProblemDetails};
-use http::header::{HeaderName, HeaderValue, RETRY_AFTER};
 use http::StatusCode;
+use http::header::{HeaderName, HeaderValue, RETRY_AFTER};
 
 use crate::db::{DbError, WriteError};
 use crate::model::Invalid;
@@ -93,9 +93,7 @@ impl ApiError {
                 "PATCH takes a JSON merge patch (RFC 7396): send it with Content-Type: \
                  {MERGE_PATCH_JSON}."
             ),
-            Self::Unavailable => {
-                "The database is busy; retry the request in a moment.".to_owned()
-            }
+            Self::Unavailable => "The database is busy; retry the request in a moment.".to_owned(),
             Self::Internal(_) => "The server failed to handle the request.".to_owned(),
         }
     }

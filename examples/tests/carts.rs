@@ -109,7 +109,11 @@ async fn a_recreated_cart_never_matches_an_old_tag() {
         .json(Method::PUT, "/carts/c1", &[("if-none-match", "*")], &cart())
         .await;
     recreated.assert_status(StatusCode::CREATED);
-    assert_ne!(recreated.etag(), "\"1\"", "versions continue past the delete");
+    assert_ne!(
+        recreated.etag(),
+        "\"1\"",
+        "versions continue past the delete"
+    );
     shop.json(Method::PUT, "/carts/c1", &[("if-match", "\"1\"")], &cart())
         .await
         .assert_problem(StatusCode::PRECONDITION_FAILED);

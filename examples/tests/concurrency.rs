@@ -105,7 +105,11 @@ async fn no_lost_updates(shops: Arc<[Shop; 2]>, path: String) -> Value {
         .iter()
         .map(|item| item["sku"].as_str().expect("a sku").to_owned())
         .collect();
-    assert_eq!(skus.len(), written, "every successful write is in the final state");
+    assert_eq!(
+        skus.len(),
+        written,
+        "every successful write is in the final state"
+    );
     skus.sort();
     skus.dedup();
     assert_eq!(skus.len(), written, "and each exactly once");
@@ -118,7 +122,12 @@ async fn no_lost_updates(shops: Arc<[Shop; 2]>, path: String) -> Value {
 async fn no_lost_updates_on_a_cart_through_two_processes() {
     let (_dir, shops) = two_shops();
     let created = shops[0]
-        .json(Method::POST, "/carts", &[], &json!({"owner": "ada", "items": []}))
+        .json(
+            Method::POST,
+            "/carts",
+            &[],
+            &json!({"owner": "ada", "items": []}),
+        )
         .await;
     created.assert_status(StatusCode::CREATED);
     let path = created.header("location").expect("a Location").to_owned();

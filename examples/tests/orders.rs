@@ -53,7 +53,12 @@ async fn conditional_get_answers_304() {
     let shop = Shop::start(&db);
     let (path, etag) = create(&shop).await;
     let weak = format!("W/{etag}");
-    for if_none_match in [etag.as_str(), weak.as_str(), "*", &format!("\"other\", {etag}")] {
+    for if_none_match in [
+        etag.as_str(),
+        weak.as_str(),
+        "*",
+        &format!("\"other\", {etag}"),
+    ] {
         let reply = shop.get(&path, &[("if-none-match", if_none_match)]).await;
         reply.assert_not_modified(&etag);
     }
@@ -69,9 +74,12 @@ async fn conditional_get_answers_304() {
     shop.get(&path, &[("if-modified-since", &last_modified)])
         .await
         .assert_not_modified(&etag);
-    shop.get(&path, &[("if-modified-since", "Sun, 06 Nov 1994 08:49:37 GMT")])
-        .await
-        .assert_status(StatusCode::OK);
+    shop.get(
+        &path,
+        &[("if-modified-since", "Sun, 06 Nov 1994 08:49:37 GMT")],
+    )
+    .await
+    .assert_status(StatusCode::OK);
     // A failed If-Match on a GET is a 412.
     shop.get(&path, &[("if-match", "\"other\"")])
         .await
@@ -119,15 +127,25 @@ async fn put_to_a_missing_order_creates_only_with_if_none_match_star() {
     shop.json(Method::PUT, "/orders/o-1", &[("if-match", "*")], &order())
         .await
         .assert_problem(StatusCode::PRECONDITION_FAILED);
-    shop.json(Method::PUT, "/orders/o-1", &[("if-match", "\"abc\"")], &order())
-        .await
-        .assert_problem(StatusCode::PRECONDITION_FAILED);
+    shop.json(
+        Method::PUT,
+        "/orders/o-1",
+        &[("if-match", "\"abc\"")],
+        &order(),
+    )
+    .await
+    .assert_problem(StatusCode::PRECONDITION_FAILED);
     shop.get("/orders/o-1", &[])
         .await
         .assert_problem(StatusCode::NOT_FOUND);
 
     let created = shop
-        .json(Method::PUT, "/orders/o-1", &[("if-none-match", "*")], &order())
+        .json(
+            Method::PUT,
+            "/orders/o-1",
+            &[("if-none-match", "*")],
+            &order(),
+        )
         .await;
     created.assert_status(StatusCode::CREATED);
     assert_eq!(created.header("location"), Some("/orders/o-1"));
@@ -138,9 +156,14 @@ async fn put_to_a_missing_order_creates_only_with_if_none_match_star() {
     assert_eq!(shop.get("/orders/o-1", &[]).await.etag(), etag);
 
     // Create-only: a second create finds it there.
-    shop.json(Method::PUT, "/orders/o-1", &[("if-none-match", "*")], &order())
-        .await
-        .assert_problem(StatusCode::PRECONDITION_FAILED);
+    shop.json(
+        Method::PUT,
+        "/orders/o-1",
+        &[("if-none-match", "*")],
+        &order(),
+    )
+    .await
+    .assert_problem(StatusCode::PRECONDITION_FAILED);
 }
 
 #[tokio::test]
@@ -189,7 +212,9 @@ async fn patch_applies_a_merge_patch() {
         Some("application/merge-patch+json")
     );
 
-    let patched = shop.merge_patch(&path, &[("if-match", &etag)], &patch).await;
+    let patched = shop
+        .merge_patch(&path, &[("if-match", &etag)], &patch)
+        .await;
     patched.assert_status(StatusCode::OK);
     assert_eq!(
         patched.json(),
@@ -200,7 +225,10 @@ async fn patch_applies_a_merge_patch() {
 
     // A patch that leaves an invalid order is refused, and changes nothing.
     let current = patched.etag();
-    for invalid in [json!({"customer": null}), json!({"items": [{"sku": "a", "qty": 0}]})] {
+    for invalid in [
+        json!({"customer": null}),
+        json!({"items": [{"sku": "a", "qty": 0}]}),
+    ] {
         shop.merge_patch(&path, &[("if-match", &current)], &invalid)
             .await
             .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
@@ -281,9 +309,14 @@ async fn the_list_tag_changes_whenever_any_order_changes() {
     seen.push(after_patch.etag());
 
     // Delete it and create an identical order under another id: still a different listing.
-    shop.send(Method::DELETE, &path, &[("if-match", &patched.etag())], None)
-        .await
-        .assert_status(StatusCode::NO_CONTENT);
+    shop.send(
+        Method::DELETE,
+        &path,
+        &[("if-match", &patched.etag())],
+        None,
+    )
+    .await
+    .assert_status(StatusCode::NO_CONTENT);
     seen.push(shop.get("/orders", &[]).await.etag());
     let (_, _) = create(&shop).await;
     seen.push(shop.get("/orders", &[]).await.etag());

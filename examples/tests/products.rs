@@ -33,21 +33,35 @@ async fn put_creates_with_if_none_match_star() {
     shop.json(Method::PUT, "/products/apple", &[], &apple(10))
         .await
         .assert_problem(StatusCode::PRECONDITION_REQUIRED);
-    shop.json(Method::PUT, "/products/apple", &[("if-match", "*")], &apple(10))
-        .await
-        .assert_problem(StatusCode::PRECONDITION_FAILED);
+    shop.json(
+        Method::PUT,
+        "/products/apple",
+        &[("if-match", "*")],
+        &apple(10),
+    )
+    .await
+    .assert_problem(StatusCode::PRECONDITION_FAILED);
 
     let created = create(&shop).await;
     assert_eq!(created.header("location"), Some("/products/apple"));
-    assert!(created.etag().starts_with("W/\""), "weak: {}", created.etag());
+    assert!(
+        created.etag().starts_with("W/\""),
+        "weak: {}",
+        created.etag()
+    );
     created.last_modified();
     let fetched = shop.get("/products/apple", &[]).await;
     assert_eq!(fetched.json(), apple(10));
     assert_eq!(fetched.etag(), created.etag());
 
-    shop.json(Method::PUT, "/products/apple", &[("if-none-match", "*")], &apple(1))
-        .await
-        .assert_problem(StatusCode::PRECONDITION_FAILED);
+    shop.json(
+        Method::PUT,
+        "/products/apple",
+        &[("if-none-match", "*")],
+        &apple(1),
+    )
+    .await
+    .assert_problem(StatusCode::PRECONDITION_FAILED);
 }
 
 #[tokio::test]
@@ -56,7 +70,12 @@ async fn the_tag_ignores_stock_but_the_date_does_not() {
     let shop = Shop::start(&db);
     let created = create(&shop).await;
     let restocked = shop
-        .json(Method::PUT, "/products/apple", &[("if-match", "*")], &apple(99))
+        .json(
+            Method::PUT,
+            "/products/apple",
+            &[("if-match", "*")],
+            &apple(99),
+        )
         .await;
     restocked.assert_status(StatusCode::OK);
     assert_eq!(restocked.etag(), created.etag(), "stock is not in the tag");
@@ -85,9 +104,14 @@ async fn a_weak_tag_never_satisfies_if_match() {
     let weak = created.etag();
     let strong = weak.trim_start_matches("W/").to_owned();
     for tag in [weak.as_str(), strong.as_str()] {
-        shop.json(Method::PUT, "/products/apple", &[("if-match", tag)], &apple(3))
-            .await
-            .assert_problem(StatusCode::PRECONDITION_FAILED);
+        shop.json(
+            Method::PUT,
+            "/products/apple",
+            &[("if-match", tag)],
+            &apple(3),
+        )
+        .await
+        .assert_problem(StatusCode::PRECONDITION_FAILED);
     }
 }
 
@@ -122,9 +146,12 @@ async fn if_unmodified_since_is_exact_even_within_one_second() {
     .assert_problem(StatusCode::PRECONDITION_FAILED);
     assert_eq!(shop.get("/products/apple", &[]).await.json(), apple(9));
 
-    shop.get("/products/apple", &[("if-modified-since", &first.last_modified())])
-        .await
-        .assert_not_modified(&first.etag());
+    shop.get(
+        "/products/apple",
+        &[("if-modified-since", &first.last_modified())],
+    )
+    .await
+    .assert_not_modified(&first.etag());
 }
 
 #[tokio::test]
@@ -153,8 +180,13 @@ async fn invalid_products_are_422() {
         json!({"name": "Apple", "price": "1", "stock": 1}),
         json!({"name": "Apple", "stock": 1}),
     ] {
-        shop.json(Method::PUT, "/products/apple", &[("if-none-match", "*")], &body)
-            .await
-            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+        shop.json(
+            Method::PUT,
+            "/products/apple",
+            &[("if-none-match", "*")],
+            &body,
+        )
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
     }
 }

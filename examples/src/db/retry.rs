@@ -121,7 +121,11 @@ mod tests {
         let mut calls = 0;
         let result = RetryPolicy::default().run(|| {
             calls += 1;
-            if calls < 3 { Err(Attempt::Sql(busy())) } else { Ok(calls) }
+            if calls < 3 {
+                Err(Attempt::Sql(busy()))
+            } else {
+                Ok(calls)
+            }
         });
         assert_eq!(result.expect("third call succeeds"), 3);
     }

@@ -107,7 +107,11 @@ impl Shop {
         }
         let body = Full::new(Bytes::from(body.unwrap_or_default().to_owned()));
         let request = request.body(body).expect("a valid request");
-        let response = self.client.request(request).await.expect("the shop answers");
+        let response = self
+            .client
+            .request(request)
+            .await
+            .expect("the shop answers");
         let (parts, body) = response.into_parts();
         let body = body.collect().await.expect("a complete body").to_bytes();
         Reply {
@@ -170,7 +174,9 @@ pub struct Reply {
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).map(|value| value.to_str().expect("an ASCII header"))
+        self.headers
+            .get(name)
+            .map(|value| value.to_str().expect("an ASCII header"))
     }
 
     pub fn etag(&self) -> String {
