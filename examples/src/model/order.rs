@@ -55,3 +55,52 @@ pub struct Order {
     #[etag(last_modified)]
     pub modified_at: SystemTime,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn order(qty: u32, note: Option<&str>, seconds: u64) -> Order {
+        Order {
+            body: OrderBody {
+                customer: "ada".into(),
+                items: vec![LineItem {
+                    sku: "apple".into(),
+                    qty,
+                }],
+                note: note.map(str::to_owned),
+            },
+            modified_at: SystemTime::UNIX_EPOCH + Duration::from_secs(seconds),
+        }
+    }
+
+    #[test]
+    fn the_tag_follows_the_content_not_the_time() {
+        let tag = order(1, None, 10).etag();
+        assert!(!tag.is_weak());
+        assert_eq!(order(1, None, 99).etag(), tag);
+        assert_ne!(order(2, None, 10).etag(), tag);
+        assert_ne!(
+            order(1, Some(""), 10).etag(),
+            tag,
+            "an empty note is not no note"
+        );
+        assert_eq!(
+            order(1, None, 10).last_modified(),
+            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(10))
+        );
+    }
+
+    #[test]
+    fn validation_names_the_offending_field() {
+        let mut body = order(0, None, 0).body;
+        assert_eq!(
+            body.validate().map_err(|e| e.field),
+            Err("items[0].qty".into())
+        );
+        body.items[0].qty = 1;
+        body.customer = String::new();
+        assert_eq!(body.validate().map_err(|e| e.field), Err("customer".into()));
+    }
+}

@@ -85,3 +85,58 @@ impl Product {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn product(price: f64, stock: u32) -> Product {
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        Product::new(
+            ProductBody {
+                name: "Apple".into(),
+                price,
+                stock,
+            },
+            at,
+        )
+    }
+
+    #[test]
+    fn the_tag_is_weak_and_leaves_out_stock() {
+        assert!(product(1.5, 1).etag().is_weak());
+        assert_eq!(product(1.5, 1).etag(), product(1.5, 900).etag());
+        assert_ne!(product(1.5, 1).etag(), product(1.25, 1).etag());
+        assert_eq!(product(0.0, 1).etag(), product(-0.0, 1).etag());
+    }
+
+    #[test]
+    fn whole_prices_print_without_a_fraction() {
+        let json = serde_json::to_value(product(10.0, 2)).expect("serializes");
+        assert_eq!(
+            json,
+            serde_json::json!({"name": "Apple", "price": 10, "stock": 2})
+        );
+        let json = serde_json::to_value(product(0.5, 2)).expect("serializes");
+        assert_eq!(json["price"], 0.5);
+    }
+
+    #[test]
+    fn validation_refuses_negative_prices_and_empty_names() {
+        let body = |name: &str, price: f64| ProductBody {
+            name: name.into(),
+            price,
+            stock: 0,
+        };
+        assert!(body("Apple", 0.0).validate().is_ok());
+        assert_eq!(
+            body("Apple", -0.01).validate().map_err(|e| e.field),
+            Err("price".into())
+        );
+        assert_eq!(
+            body(" ", 1.0).validate().map_err(|e| e.field),
+            Err("name".into())
+        );
+    }
+}

@@ -105,3 +105,18 @@ fn store(tx: &Transaction<'_>, sku: &str, product: &Product) -> rusqlite::Result
     )
     .map(drop)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_until_just_after_the_next_second_begins() {
+        let previous = UNIX_EPOCH + Duration::from_secs(100);
+        let now = UNIX_EPOCH + Duration::from_millis(100_250);
+        assert_eq!(until_after(previous, now), Duration::from_millis(751));
+        // A clock that stepped back still waits for a second after the previous write.
+        let earlier = UNIX_EPOCH + Duration::from_millis(99_500);
+        assert_eq!(until_after(previous, earlier), Duration::from_millis(1_501));
+    }
+}
