@@ -93,6 +93,9 @@ pub(crate) async fn patch(
 }
 
 /// `DELETE /carts/{id}`: 204.
+///
+/// A plain handler rather than `#[conditional]`: a 204 carries no representation to tag. The
+/// check runs inside the delete all the same, and a missing cart is a 404 whatever the headers.
 pub(crate) async fn delete(
     State(store): State<Store>,
     Path(id): Path<String>,
