@@ -40,7 +40,10 @@ impl<S: Send + Sync, const REQUIRE: bool> FromRequestParts<S> for ConditionalReq
             pre = pre.required();
         }
         pre.check_required()?;
-        pre.probe = EvaluationProbe::armed();
+        // Only a write has to prove it checked; reads are decided from the returned value.
+        if !is_get_or_head(&parts.method) && !ignores_preconditions(&parts.method) {
+            pre.probe = EvaluationProbe::armed();
+        }
         parts.extensions.insert(ParsedByConditional(pre.clone()));
         Ok(Self {
             pre,

@@ -184,3 +184,103 @@ impl<T: Versioned> Versioned for Json<T> {
         self.0.last_modified()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use http::header::{CONTENT_LENGTH, ETAG, LAST_MODIFIED};
+    use http::{HeaderMap, Method, header};
+    use http_body::Body as _;
+
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Doc<T>(T);
+
+    impl<T> Versioned for Doc<T> {
+        fn etag(&self) -> EntityTag {
+            EntityTag::from_version(9_u8)
+        }
+        fn last_modified(&self) -> Option<SystemTime> {
+            Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(784_111_777))
+        }
+    }
+
+    fn get_with(name: header::HeaderName, value: &'static str) -> Preconditions {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_static(value));
+        Preconditions::parse(&Method::GET, &headers).expect("valid headers")
+    }
+
+    #[test]
+    fn a_value_that_fails_to_serialize_is_a_500_problem_not_a_panic() {
+        // JSON object keys must be strings; a tuple key cannot serialize.
+        let map: BTreeMap<(u8, u8), u8> = BTreeMap::from([((1, 2), 3)]);
+        let response = Tagged::new(Doc(map)).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()[CONTENT_TYPE], crate::PROBLEM_JSON);
+        assert!(response.headers().get(ETAG).is_none());
+    }
+
+    #[test]
+    fn status_headers_and_validators_are_set() {
+        let response = Tagged::new(Doc("x"))
+            .with_status(StatusCode::CREATED)
+            .with_header(header::LOCATION, HeaderValue::from_static("/docs/1"))
+            .into_response();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.headers()[header::LOCATION], "/docs/1");
+        assert_eq!(response.headers()[ETAG], "\"9\"");
+        assert_eq!(
+            response.headers()[LAST_MODIFIED],
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+    }
+
+    #[test]
+    fn not_modified_drops_representation_metadata_but_keeps_content_location() {
+        let response = Tagged::new(Doc("x"))
+            .with_header(
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/vnd.doc+json"),
+            )
+            .with_header(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"))
+            .with_header(
+                header::CONTENT_LOCATION,
+                HeaderValue::from_static("/docs/1"),
+            )
+            .with_header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+            .evaluate(&get_with(header::IF_NONE_MATCH, "W/\"9\""))
+            .into_response();
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+        let headers = response.headers();
+        assert!(headers.get(CONTENT_TYPE).is_none());
+        assert!(headers.get(header::CONTENT_LANGUAGE).is_none());
+        assert!(headers.get(CONTENT_LENGTH).is_none());
+        assert_eq!(headers[header::CONTENT_LOCATION], "/docs/1");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
+        assert_eq!(headers[ETAG], "\"9\"");
+        assert_eq!(
+            response.body().size_hint().exact(),
+            None,
+            "no Content-Length: 0 from axum"
+        );
+    }
+
+    #[test]
+    fn evaluate_leaves_writes_alone() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::IF_MATCH, HeaderValue::from_static("\"1\""));
+        let put = Preconditions::parse(&Method::PUT, &headers).expect("valid headers");
+        // The value is the state after the write: its tag is not the one the client sent, and
+        // that must not turn a successful write into a 412.
+        let response = Tagged::new(Doc("x")).evaluate(&put).into_response();
+        assert_eq!(response.status(), StatusCode::OK);
+        let failed = Tagged::new(Doc("x"))
+            .evaluate(&get_with(header::IF_MATCH, "\"1\""))
+            .into_response();
+        assert_eq!(failed.status(), StatusCode::PRECONDITION_FAILED);
+    }
+}

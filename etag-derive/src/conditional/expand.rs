@@ -90,3 +90,70 @@ fn result_ok_type(ty: &Type) -> Option<&Type> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expand(args: TokenStream, item: TokenStream) -> String {
+        let options = super::super::options::parse(args).expect("valid options");
+        let item_fn: ItemFn = syn::parse2(item).expect("a function");
+        handler(&options, item_fn).to_string()
+    }
+
+    #[test]
+    fn the_injected_extractor_comes_first_and_carries_require() {
+        let expanded = expand(
+            quote!(require),
+            quote! {
+                /// Docs stay.
+                pub async fn put(pre: Preconditions, Json(input): Json<Input>) -> Result<T, E> {
+                    body(pre, input)
+                }
+            },
+        );
+        assert!(expanded.starts_with("# [doc = r\" Docs stay.\"] pub async fn put ("));
+        assert!(expanded.contains(
+            "(__etag_request : :: etag_core :: __private :: ConditionalRequest < true > , \
+             pre : Preconditions , Json (input) : Json < Input >)"
+        ));
+        assert!(expanded.contains("-> :: etag_core :: __private :: Response"));
+        assert!(expanded.contains("(async move || -> Result < T , E > { body (pre , input) }) ()"));
+        assert!(expanded.contains(":: etag_core :: __private :: respond_result (__etag_request"));
+        assert!(!expanded.contains("precheck"));
+    }
+
+    #[test]
+    fn the_precheck_runs_before_the_body_and_may_return_early() {
+        let expanded = expand(
+            quote!(precheck = db.version(id).await, crate = "my::etag"),
+            quote! {
+                async fn get(State(db): State<Db>, Path(id): Path<u64>) -> Order { load() }
+            },
+        );
+        let precheck = expanded
+            .find("my :: etag :: __private :: precheck (& __etag_request , db . version (id) . await)")
+            .expect("the precheck call");
+        let body = expanded.find("load ()").expect("the body");
+        assert!(precheck < body);
+        assert!(expanded.contains("return __etag_early ;"));
+        assert!(expanded.contains("ConditionalRequest < false >"));
+        // Not spelled `Result<…>`: the general entry point.
+        assert!(expanded.contains("my :: etag :: __private :: respond (__etag_request"));
+    }
+
+    #[test]
+    fn finds_the_ok_type_of_a_result_spelling() {
+        let ok = |ty: TokenStream| {
+            let ty: Type = syn::parse2(ty).expect("a type");
+            result_ok_type(&ty).map(|ok| quote!(#ok).to_string())
+        };
+        assert_eq!(ok(quote!(Result<Order, E>)), Some("Order".to_owned()));
+        assert_eq!(
+            ok(quote!(std::result::Result<Tagged<O>, E>)),
+            Some("Tagged < O >".to_owned())
+        );
+        assert_eq!(ok(quote!(io::Result<Order>)), None);
+        assert_eq!(ok(quote!(Order)), None);
+    }
+}

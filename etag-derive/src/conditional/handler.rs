@@ -5,6 +5,9 @@ use syn::{FnArg, ItemFn, ReturnType, Type};
 
 use super::options::Options;
 
+/// axum implements `Handler` for up to 16 extractors; the attribute injects one.
+const MAX_ARGUMENTS: usize = 15;
+
 /// Checks the handler, reporting every problem in one error.
 pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<()> {
     let sig = &item_fn.sig;
@@ -40,6 +43,16 @@ pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<
         problems.push(syn::Error::new(
             variadic.span(),
             "#[conditional] handlers cannot be variadic",
+        ));
+    }
+    if sig.inputs.len() > MAX_ARGUMENTS {
+        problems.push(syn::Error::new_spanned(
+            &sig.inputs,
+            format!(
+                "#[conditional] handlers take at most {MAX_ARGUMENTS} arguments: axum allows 16 \
+                 and the attribute adds one; group extractors in a tuple, like \
+                 `(a, b): (ExtractorA, ExtractorB)`"
+            ),
         ));
     }
     match &sig.output {
@@ -108,5 +121,65 @@ fn contains_impl_trait(ty: &Type) -> bool {
         Type::Group(inner) => contains_impl_trait(&inner.elem),
         Type::Tuple(tuple) => tuple.elems.iter().any(contains_impl_trait),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn problems(item: proc_macro2::TokenStream) -> Vec<String> {
+        let item_fn: ItemFn = syn::parse2(item).expect("a function");
+        match check(&item_fn, None) {
+            Ok(()) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|error| error.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn accepts_an_async_handler_with_a_concrete_return_type() {
+        assert!(
+            problems(quote!(
+                async fn get(Path(id): Path<u64>) -> Result<O, E> {
+                    x
+                }
+            ))
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn finds_impl_trait_anywhere_in_the_return_type() {
+        let found = problems(quote!(
+            async fn get() -> Result<impl Serialize, E> {
+                x
+            }
+        ));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("not `impl Trait`"), "{found:?}");
+    }
+
+    #[test]
+    fn leaves_room_for_the_injected_extractor() {
+        let args = (0..16).map(|i| quote::format_ident!("a{i}"));
+        let found = problems(quote!(async fn get(#(#args: u8),*) -> O { x }));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].contains("at most 15 arguments"), "{found:?}");
+        let args = (0..15).map(|i| quote::format_ident!("a{i}"));
+        assert!(problems(quote!(async fn get(#(#args: u8),*) -> O { x })).is_empty());
+    }
+
+    #[test]
+    fn a_const_fn_is_refused() {
+        let found = problems(quote!(
+            const async fn get() -> O {
+                x
+            }
+        ));
+        assert!(
+            found.iter().any(|p| p.contains("cannot be `const fn`")),
+            "{found:?}"
+        );
     }
 }

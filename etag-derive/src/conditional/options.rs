@@ -119,3 +119,66 @@ fn path_text(path: &Path) -> String {
     let text = quote::ToTokens::to_token_stream(path).to_string();
     text.replace(' ', "")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::quote;
+
+    fn messages(args: TokenStream) -> Vec<String> {
+        match parse(args) {
+            Ok(_) => Vec::new(),
+            Err(errors) => errors.into_iter().map(|error| error.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn parses_every_option() {
+        let options = parse(quote!(
+            require,
+            precheck = db.version(id).await,
+            crate = "::my::etag"
+        ))
+        .expect("valid options");
+        assert!(options.require.is_some());
+        let precheck = options.precheck.expect("precheck given");
+        assert_eq!(quote!(#precheck).to_string(), "db . version (id) . await");
+        let krate = options.krate;
+        assert_eq!(quote!(#krate).to_string(), ":: my :: etag");
+    }
+
+    #[test]
+    fn defaults_to_the_absolute_runtime_path() {
+        let options = parse(TokenStream::new()).expect("no options is fine");
+        assert!(options.require.is_none() && options.precheck.is_none());
+        let krate = options.krate;
+        assert_eq!(quote!(#krate).to_string(), ":: etag_core");
+    }
+
+    #[test]
+    fn reports_every_mistake_at_once() {
+        assert_eq!(
+            messages(quote!(required, require, require, precheck, crate = "a b")),
+            [
+                format!("unknown option `required`; {EXPECTED}"),
+                "duplicate option `require`".to_owned(),
+                "`precheck` needs an expression giving the current state, like \
+                 `precheck = db.order_version(id).await`"
+                    .to_owned(),
+                "`crate` must name a path, like `crate = \"my_reexports::etag_core\"`".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn skips_the_value_of_an_unknown_option_to_reach_the_next() {
+        assert_eq!(
+            messages(quote!(etag_func = compute(id), strict(yes), require = 1)),
+            [
+                format!("unknown option `etag_func`; {EXPECTED}"),
+                format!("unknown option `strict`; {EXPECTED}"),
+                "`require` takes no value: write `#[conditional(require)]`".to_owned(),
+            ]
+        );
+    }
+}
