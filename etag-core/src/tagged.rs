@@ -269,6 +269,29 @@ mod tests {
         );
     }
 
+    /// A value that fails the test if anything serializes it.
+    struct MustNotSerialize;
+
+    impl Serialize for MustNotSerialize {
+        fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+            panic!("a 304 must not serialize the body");
+        }
+    }
+
+    impl Versioned for MustNotSerialize {
+        fn etag(&self) -> EntityTag {
+            EntityTag::from_version(9_u8)
+        }
+    }
+
+    #[test]
+    fn not_modified_never_serializes_the_value() {
+        let response = Tagged::new(MustNotSerialize)
+            .evaluate(&get_with(header::IF_NONE_MATCH, "\"9\""))
+            .into_response();
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    }
+
     #[test]
     fn evaluate_leaves_writes_alone() {
         let mut headers = HeaderMap::new();

@@ -337,3 +337,21 @@ async fn a_malformed_header_is_answered_before_the_precheck() {
     assert_eq!(shop.counters.prechecks.load(Ordering::SeqCst), 0);
     assert_eq!(shop.counters.handler_runs.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn a_precheck_error_is_answered_as_is_without_the_handler() {
+    let shop = Shop::with_order(1, 3);
+    let app = router(shop.clone());
+    let missing = get(&app, "/strict/orders/9", &[]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body, b"no such order");
+    assert_eq!(Shop::count(&shop.counters.handler_runs), 0);
+
+    let fresh = get(&app, "/strict/orders/1", &[("if-none-match", "\"3\"")]).await;
+    assert_eq!(fresh.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(Shop::count(&shop.counters.handler_runs), 0);
+
+    let changed = get(&app, "/strict/orders/1", &[("if-none-match", "\"2\"")]).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_eq!(Shop::count(&shop.counters.handler_runs), 1);
+}

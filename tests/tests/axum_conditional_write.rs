@@ -231,3 +231,36 @@ async fn options_on_a_write_route_ignores_preconditions() {
     .await;
     assert_eq!(reply.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn if_none_match_with_tags_on_a_write_fails_when_one_matches() {
+    for uri in ORDER_URIS {
+        let app = router(Shop::with_order(1, 3));
+        // Weak comparison: W/"3" matches the current "3", so the write must not happen.
+        for tags in ["\"3\"", "W/\"3\"", "\"1\", \"3\""] {
+            let reply = put(&app, uri, &[("if-none-match", tags)], BODY).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::PRECONDITION_FAILED,
+                "{uri} {tags}"
+            );
+            assert_eq!(reply.json()["header"], "If-None-Match");
+        }
+        let reply = put(&app, uri, &[("if-none-match", "\"2\"")], BODY).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn if_match_is_evaluated_before_if_none_match_on_a_write() {
+    let app = router(Shop::with_order(1, 3));
+    let reply = put(
+        &app,
+        "/orders/1",
+        &[("if-match", "\"2\""), ("if-none-match", "\"3\"")],
+        BODY,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(reply.json()["header"], "If-Match");
+}

@@ -10,8 +10,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use etag_core::{
-    EntityTag, IfMatch, IfNoneMatch, PreconditionError, Preconditions, Tagged, Versioned,
-    conditional,
+    EntityTag, IfMatch, IfNoneMatch, PreconditionError, Preconditions, ResourceState, Tagged,
+    Versioned, conditional,
 };
 use http::header::{CACHE_CONTROL, CONTENT_LOCATION, EXPIRES, LOCATION, VARY};
 use http::{HeaderValue, StatusCode};
@@ -112,6 +112,17 @@ impl Shop {
             version: order.version,
             updated_at: order.updated_at,
         })
+    }
+}
+
+impl Shop {
+    /// The cheap read as a service would write it against a database: a missing order is an
+    /// error to answer as is (404), without running the handler.
+    pub(crate) async fn state_of(&self, id: u64) -> Result<ResourceState, ApiError> {
+        match self.version_of(id).await {
+            Some(version) => Ok(ResourceState::of(&version)),
+            None => Err(ApiError::NotFound),
+        }
     }
 }
 
@@ -237,6 +248,17 @@ async fn put_order(
     write_order(&shop, id, &pre, input).await
 }
 
+/// GET with a precheck that answers a missing order itself.
+#[conditional(precheck = shop.state_of(id).await)]
+async fn get_order_strict(
+    State(shop): State<Shop>,
+    Path(id): Path<u64>,
+) -> Result<Order, ApiError> {
+    shop.counters.handler_runs.fetch_add(1, Ordering::SeqCst);
+    let orders = shop.orders.read().await;
+    orders.get(&id).cloned().ok_or(ApiError::NotFound)
+}
+
 /// PUT with a precheck too: a stale `If-Match` is answered before the write lock is taken.
 #[conditional(require, precheck = shop.version_of(id).await)]
 async fn put_order_prechecked(
@@ -342,6 +364,7 @@ pub(crate) fn router(shop: Shop) -> Router {
             "/prechecked/orders/{id}",
             get(get_order_prechecked).put(put_order_prechecked),
         )
+        .route("/strict/orders/{id}", get(get_order_strict))
         .route(
             "/unchecked/orders/{id}",
             axum::routing::put(put_order_unchecked),
