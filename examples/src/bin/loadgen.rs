@@ -1,0 +1,121 @@
+//! Load generator for the example shop: measures what conditional handling costs and what a 304
+//! saves, side by side, on loopback.
+//!
+//! ```text
+//! cargo run --release -p etag-examples --bin loadgen            # the full run (BENCHMARKS.md)
+//! cargo run --release -p etag-examples --bin loadgen -- --quick # a fast smoke run
+//! ```
+//!
+//! It starts the shop in this process on `127.0.0.1` (a port the OS picks) with a fresh SQLite
+//! database in a temporary directory, seeds a small and a large order, and then runs each scenario:
+//! a fixed number of requests at a fixed concurrency per run, the variants of a scenario
+//! interleaved round by round after a warm-up, each reported as its median round. It prints
+//! Markdown tables and exits; nothing is left behind.
+
+mod loadgen {
+    pub(crate) mod bench_app;
+    pub(crate) mod bench_routes;
+    pub(crate) mod compare;
+    pub(crate) mod driver;
+    pub(crate) mod reads;
+    pub(crate) mod report;
+    pub(crate) mod server;
+    pub(crate) mod stats;
+    pub(crate) mod writes;
+}
+
+use clap::Parser;
+
+use loadgen::bench_app::BenchApp;
+use loadgen::compare::{Plan, compare};
+use loadgen::driver::{BoxError, Load};
+use loadgen::report::{ComparisonRow, comparison_table, write_table};
+use loadgen::writes::conflicting_writes;
+
+/// Command-line options; the defaults are the run recorded in BENCHMARKS.md.
+#[derive(Debug, Parser)]
+#[command(about = "Benchmarks the example shop's conditional requests on loopback")]
+struct Options {
+    /// Requests per timed run of each read variant.
+    #[arg(long, default_value_t = 20_000)]
+    requests: usize,
+    /// Requests in flight at once during the read scenarios.
+    #[arg(long, default_value_t = 32)]
+    concurrency: usize,
+    /// Timed runs per read variant; the report shows the median run.
+    #[arg(long, default_value_t = 5)]
+    rounds: usize,
+    /// Requests per read variant sent before timing starts.
+    #[arg(long, default_value_t = 2_000)]
+    warmup: usize,
+    /// Successful updates per conflicting-writes run.
+    #[arg(long, default_value_t = 2_000)]
+    updates: usize,
+    /// A fast smoke run (a tenth of the requests and updates, three rounds); its numbers are noisy.
+    #[arg(long)]
+    quick: bool,
+}
+
+impl Options {
+    fn effective(mut self) -> Self {
+        if self.quick {
+            self.requests = (self.requests / 10).max(1);
+            self.warmup = (self.warmup / 10).max(1);
+            self.updates = (self.updates / 10).max(1);
+            self.rounds = self.rounds.min(3);
+        }
+        self.rounds = self.rounds.max(1);
+        self.concurrency = self.concurrency.max(1);
+        self
+    }
+}
+
+/// Writer counts of the conflicting-writes scenario.
+const WRITERS: [usize; 2] = [16, 64];
+
+fn main() -> Result<(), BoxError> {
+    let options = Options::parse().effective();
+    // The client gets one thread; the server under test gets its own runtime (see `server`).
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(options))
+}
+
+async fn run(options: Options) -> Result<(), BoxError> {
+    let app = BenchApp::start().await?;
+    let fixture = app.fixture();
+    let client = app.client(options.concurrency)?;
+    let plan = Plan {
+        load: Load {
+            requests: options.requests,
+            concurrency: options.concurrency,
+        },
+        warmup: options.warmup,
+        rounds: options.rounds,
+    };
+    println!(
+        "loadgen: {} requests per run, concurrency {}, median of {} interleaved rounds after {} \
+         warm-up requests\n",
+        plan.load.requests, plan.load.concurrency, plan.rounds, plan.warmup
+    );
+
+    let mut rows = Vec::new();
+    for scenario in loadgen::reads::scenarios(&client, fixture)? {
+        let outcomes = compare(&client, plan, &scenario.variants).await?;
+        rows.push(ComparisonRow {
+            scenario: scenario.name,
+            outcomes,
+        });
+    }
+    println!("{}", comparison_table(&rows));
+
+    let writers = app.write_clients(WRITERS[WRITERS.len() - 1])?;
+    let mut writes = Vec::new();
+    for count in WRITERS {
+        let path = app.fresh_write_target().await?;
+        writes.push(conflicting_writes(&writers, &path, count, options.updates).await?);
+    }
+    println!("{}", write_table(&writes, writers.len()));
+    Ok(())
+}

@@ -1,0 +1,160 @@
+//! The system under test: the shop on a fresh temporary database, seeded with the scenarios' data,
+//! served on loopback by two instances sharing the database file (as two processes would).
+
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use axum::http::HeaderValue;
+use etag_core::Versioned;
+use etag_examples::db::Database;
+use etag_examples::model::{CartBody, LineItem, OrderBody};
+use etag_examples::store::Store;
+use tempfile::TempDir;
+
+use super::bench_routes::{self, BenchState};
+use super::driver::{BoxError, HttpClient};
+use super::server::RunningServer;
+
+/// Items in the small order and cart.
+const SMALL_ITEMS: usize = 3;
+/// Items in the large order and cart (the design asks for at least 100).
+const LARGE_ITEMS: usize = 150;
+
+/// A seeded resource: its id, how many items it holds, and its current tag.
+#[derive(Debug, Clone)]
+pub(crate) struct Seeded {
+    pub(crate) id: String,
+    pub(crate) items: usize,
+    pub(crate) etag: HeaderValue,
+}
+
+/// The data every read scenario runs against.
+#[derive(Debug, Clone)]
+pub(crate) struct Fixture {
+    pub(crate) small_order: Seeded,
+    pub(crate) large_order: Seeded,
+    pub(crate) small_cart: Seeded,
+    pub(crate) large_cart: Seeded,
+}
+
+/// The running shop. Dropping it stops the servers, then deletes the database.
+pub(crate) struct BenchApp {
+    // Field order is drop order: the servers must stop before their database directory goes.
+    primary: RunningServer,
+    secondary: RunningServer,
+    store: Store,
+    fixture: Fixture,
+    write_targets: AtomicUsize,
+    _dir: TempDir,
+}
+
+impl BenchApp {
+    /// Creates the database, seeds it, and starts both instances.
+    pub(crate) async fn start() -> Result<Self, BoxError> {
+        let dir = tempfile::Builder::new().prefix("etag-loadgen-").tempdir()?;
+        let path = dir.path().join("shop.db");
+        let store = Store::open(&path).await?;
+        let fixture = seed(&store).await?;
+        let bench = BenchState {
+            store: store.clone(),
+            db: Database::open(&path).await?,
+        };
+        let primary = RunningServer::start(
+            etag_examples::http::router(store.clone()).merge(bench_routes::routes(bench)),
+        )?;
+        // A second instance with its own connections to the same file: conflicting writes race
+        // across instances, not just across tasks of one process.
+        let secondary =
+            RunningServer::start(etag_examples::http::router(Store::open(&path).await?))?;
+        Ok(Self {
+            primary,
+            secondary,
+            store,
+            fixture,
+            write_targets: AtomicUsize::new(0),
+            _dir: dir,
+        })
+    }
+
+    /// The seeded data.
+    pub(crate) fn fixture(&self) -> &Fixture {
+        &self.fixture
+    }
+
+    /// A client for the instance that serves the bench routes.
+    pub(crate) fn client(&self, connections: usize) -> Result<HttpClient, BoxError> {
+        HttpClient::new(self.primary.addr(), connections)
+    }
+
+    /// One client per instance, for writers spread over both.
+    pub(crate) fn write_clients(&self, connections: usize) -> Result<Vec<HttpClient>, BoxError> {
+        [&self.primary, &self.secondary]
+            .into_iter()
+            .map(|server| HttpClient::new(server.addr(), connections))
+            .collect()
+    }
+
+    /// Creates a new small order for one conflicting-writes run and returns its path, so that each
+    /// run starts from the same state whatever ran before.
+    pub(crate) async fn fresh_write_target(&self) -> Result<String, BoxError> {
+        let run = self.write_targets.fetch_add(1, Ordering::Relaxed);
+        let id = format!("bench-writes-{run}");
+        put_order(&self.store, &id, SMALL_ITEMS).await?;
+        Ok(format!("/orders/{id}"))
+    }
+}
+
+/// Seeds a small and a large order and cart with the same items.
+async fn seed(store: &Store) -> Result<Fixture, BoxError> {
+    Ok(Fixture {
+        small_order: put_order(store, "bench-small", SMALL_ITEMS).await?,
+        large_order: put_order(store, "bench-large", LARGE_ITEMS).await?,
+        small_cart: put_cart(store, "bench-small", SMALL_ITEMS).await?,
+        large_cart: put_cart(store, "bench-large", LARGE_ITEMS).await?,
+    })
+}
+
+async fn put_order(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxError> {
+    let body = OrderBody {
+        customer: "bench customer".to_owned(),
+        items: line_items(items),
+        note: Some("leave at the door".to_owned()),
+    };
+    let written = store
+        .orders()
+        .upsert(id, move |_| Ok::<_, Infallible>(body.clone()))
+        .await
+        .map_err(|error| format!("seeding order {id}: {error}"))?;
+    Ok(seeded(id, items, &written.value))
+}
+
+async fn put_cart(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxError> {
+    let body = CartBody {
+        owner: "bench customer".to_owned(),
+        items: line_items(items),
+    };
+    let written = store
+        .carts()
+        .upsert(id, move |_| Ok::<_, Infallible>(body.clone()))
+        .await
+        .map_err(|error| format!("seeding cart {id}: {error}"))?;
+    Ok(seeded(id, items, &written.value))
+}
+
+fn seeded(id: &str, items: usize, value: &impl Versioned) -> Seeded {
+    Seeded {
+        id: id.to_owned(),
+        items,
+        etag: value.etag().to_header_value(),
+    }
+}
+
+/// `count` distinct lines with realistic SKUs and quantities.
+fn line_items(count: usize) -> Vec<LineItem> {
+    (0..count)
+        .map(|index| LineItem {
+            sku: format!("SKU-{index:05}-BLUE-M"),
+            qty: u32::try_from(index % 7 + 1).unwrap_or(1),
+        })
+        .collect()
+}

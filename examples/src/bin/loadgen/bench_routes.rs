@@ -1,0 +1,165 @@
+//! Benchmark-only routes on the shop's store, mounted next to the shop's own API under `/bench`.
+//!
+//! The compared handlers sit on one router with the same state and middleware, so the only
+//! difference between two variants of a scenario is the handler:
+//! - `/bench/hand-written/orders/{id}`: plain axum, validators set by hand;
+//! - `/bench/conditional/orders/{id}` and `/bench/conditional/carts/{id}`: `#[conditional]`;
+//! - `/bench/early-tag/carts/{id}`: `#[conditional(precheck = …)]` reading only the version.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::header::{ETAG, LAST_MODIFIED};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use etag_core::{
+    EntityTag, PreconditionError, Preconditions, ProblemDetails, ResourceState, Versioned,
+    conditional,
+};
+use etag_examples::db::{Database, DbError};
+use etag_examples::model::{Cart, Order};
+use etag_examples::store::Store;
+
+/// What the bench handlers share: the shop's store, and a raw handle on the same database for the
+/// one cheap read the shop's store does not offer (a cart's version alone).
+#[derive(Clone)]
+pub(crate) struct BenchState {
+    pub(crate) store: Store,
+    pub(crate) db: Database,
+}
+
+/// The bench routes, to merge into the shop's router.
+pub(crate) fn routes(state: BenchState) -> Router {
+    Router::new()
+        .route("/bench/hand-written/orders/{id}", get(hand_written_order))
+        .route("/bench/conditional/orders/{id}", get(conditional_order))
+        .route("/bench/conditional/carts/{id}", get(conditional_cart))
+        .route("/bench/early-tag/carts/{id}", get(early_tag_cart))
+        .with_state(state)
+}
+
+/// A GET as one writes it without the attribute: parse the conditional headers, load the order,
+/// compute its validators, answer 304 or the JSON with `ETag` and `Last-Modified`. The evaluation
+/// is etag-core's, so both variants give byte-identical answers and only the plumbing differs.
+async fn hand_written_order(
+    State(state): State<BenchState>,
+    method: Method,
+    request_headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let pre = match Preconditions::parse(&method, &request_headers) {
+        Ok(pre) => pre,
+        Err(error) => return error.into_response(),
+    };
+    let order = match state.store.orders().get(&id).await {
+        Ok(Some(order)) => order,
+        Ok(None) => return not_found(),
+        Err(error) => return internal_error(&error),
+    };
+    let etag = order.etag();
+    let last_modified = order.last_modified();
+    let mut headers = HeaderMap::new();
+    headers.insert(ETAG, etag.to_header_value());
+    if let Some(date) = last_modified
+        .map(httpdate::fmt_http_date)
+        .and_then(|date| HeaderValue::from_str(&date).ok())
+    {
+        headers.insert(LAST_MODIFIED, date);
+    }
+    match pre.evaluate(&ResourceState::present(etag, last_modified)) {
+        Ok(()) => (headers, Json(order)).into_response(),
+        Err(PreconditionError::NotModified { .. }) => {
+            (StatusCode::NOT_MODIFIED, headers).into_response()
+        }
+        Err(refusal) => refusal.into_response(),
+    }
+}
+
+/// The same GET under `#[conditional]`: the handler only loads the order.
+#[conditional]
+async fn conditional_order(
+    State(state): State<BenchState>,
+    Path(id): Path<String>,
+) -> Result<Order, ReadError> {
+    load(state.store.orders().get(&id).await)
+}
+
+/// A cart under `#[conditional]`, loaded in full before the 304 is decided.
+#[conditional]
+async fn conditional_cart(
+    State(state): State<BenchState>,
+    Path(id): Path<String>,
+) -> Result<Cart, ReadError> {
+    load(state.store.carts().get(&id).await)
+}
+
+/// The same cart under `#[conditional(precheck = …)]`: the version column alone decides a 304
+/// before the handler body loads anything.
+#[conditional(precheck = cart_version(&state.db, &id).await)]
+async fn early_tag_cart(
+    State(state): State<BenchState>,
+    Path(id): Path<String>,
+) -> Result<Cart, ReadError> {
+    load(state.store.carts().get(&id).await)
+}
+
+/// A cart's tag, from its version column alone; `None` when there is no such cart.
+async fn cart_version(db: &Database, id: &str) -> Result<Option<CartVersion>, ReadError> {
+    let id = id.to_owned();
+    db.read(move |conn| {
+        conn.prepare_cached("SELECT version FROM carts WHERE id = ?1 AND deleted = 0")?
+            .query_row([&id], |row| row.get::<_, u64>(0))
+            .map(Some)
+            .or_else(|error| match error {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                other => Err(other),
+            })
+    })
+    .await
+    .map(|version| version.map(CartVersion))
+    .map_err(ReadError::Database)
+}
+
+/// Just a cart's version: the validators of a cart without its items.
+struct CartVersion(u64);
+
+impl Versioned for CartVersion {
+    fn etag(&self) -> EntityTag {
+        EntityTag::from_version(self.0)
+    }
+}
+
+/// Why a bench read answers with an error.
+enum ReadError {
+    NotFound,
+    Database(DbError),
+}
+
+impl IntoResponse for ReadError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::NotFound => not_found(),
+            Self::Database(error) => internal_error(&error),
+        }
+    }
+}
+
+fn load<T>(found: Result<Option<T>, DbError>) -> Result<T, ReadError> {
+    found
+        .map_err(ReadError::Database)?
+        .ok_or(ReadError::NotFound)
+}
+
+fn not_found() -> Response {
+    ProblemDetails::new(StatusCode::NOT_FOUND, "No such resource.").into_response()
+}
+
+fn internal_error(error: &DbError) -> Response {
+    eprintln!("loadgen: a bench route's database read failed: {error}");
+    ProblemDetails::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "The database read failed.",
+    )
+    .into_response()
+}

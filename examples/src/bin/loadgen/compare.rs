@@ -1,0 +1,159 @@
+//! Side-by-side runs on a noisy machine: warm every variant up, then interleave them round by
+//! round (alternating which goes first) and keep the median of the rounds.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::Request;
+use http_body_util::Full;
+use hyper::body::Bytes;
+
+use super::driver::{self, BoxError, HttpClient, Load};
+use super::stats::{Summary, median, median_duration};
+
+/// Builds the i-th request of a run.
+pub(crate) type MakeRequest =
+    Arc<dyn Fn(usize) -> Result<Request<Full<Bytes>>, BoxError> + Send + Sync>;
+
+/// One side of a comparison: a label and the requests it sends.
+#[derive(Clone)]
+pub(crate) struct Variant {
+    pub(crate) label: &'static str,
+    pub(crate) make: MakeRequest,
+}
+
+impl Variant {
+    /// A variant whose requests `make` builds.
+    pub(crate) fn new<F>(label: &'static str, make: F) -> Self
+    where
+        F: Fn(usize) -> Result<Request<Full<Bytes>>, BoxError> + Send + Sync + 'static,
+    {
+        Self {
+            label,
+            make: Arc::new(make),
+        }
+    }
+}
+
+/// How a comparison is run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Plan {
+    /// Each timed run of each variant.
+    pub(crate) load: Load,
+    /// Requests per variant thrown away before timing (connection setup, caches, allocator).
+    pub(crate) warmup: usize,
+    /// Timed runs per variant, interleaved with the other variants' runs.
+    pub(crate) rounds: usize,
+}
+
+/// The median outcome of one variant over the rounds.
+#[derive(Debug, Clone)]
+pub(crate) struct Outcome {
+    pub(crate) label: &'static str,
+    pub(crate) requests_per_second: f64,
+    pub(crate) p50: Duration,
+    pub(crate) p99: Duration,
+    /// Status counts summed over all timed rounds.
+    pub(crate) statuses: BTreeMap<u16, u64>,
+    pub(crate) bytes_per_response: u64,
+}
+
+/// Runs every variant `plan.rounds` times, interleaved, after a warm-up, and reduces each to its
+/// median round. The first variant is the baseline the report compares the others with.
+pub(crate) async fn compare(
+    client: &HttpClient,
+    plan: Plan,
+    variants: &[Variant],
+) -> Result<Vec<Outcome>, BoxError> {
+    let warmup = Load {
+        requests: plan.warmup,
+        concurrency: plan.load.concurrency,
+    };
+    for variant in variants {
+        driver::run(client, warmup, Arc::clone(&variant.make)).await?;
+    }
+    let mut runs: Vec<Vec<Summary>> = vec![Vec::with_capacity(plan.rounds); variants.len()];
+    for round in 0..plan.rounds {
+        for index in round_order(variants.len(), round) {
+            let summary = driver::run(client, plan.load, Arc::clone(&variants[index].make)).await?;
+            runs[index].push(summary);
+        }
+    }
+    Ok(variants
+        .iter()
+        .zip(runs)
+        .map(|(variant, summaries)| reduce(variant.label, &summaries))
+        .collect())
+}
+
+/// The order in which the variants run in a round: forwards in even rounds, backwards in odd
+/// ones, so no variant always runs right after the same neighbour (A B, B A, A B, …).
+pub(crate) fn round_order(variants: usize, round: usize) -> Vec<usize> {
+    if round.is_multiple_of(2) {
+        (0..variants).collect()
+    } else {
+        (0..variants).rev().collect()
+    }
+}
+
+/// The medians of a variant's rounds.
+pub(crate) fn reduce(label: &'static str, summaries: &[Summary]) -> Outcome {
+    let rates: Vec<f64> = summaries.iter().map(Summary::requests_per_second).collect();
+    let p50s: Vec<Duration> = summaries.iter().map(|summary| summary.p50).collect();
+    let p99s: Vec<Duration> = summaries.iter().map(|summary| summary.p99).collect();
+    let mut statuses = BTreeMap::new();
+    for summary in summaries {
+        for (status, count) in &summary.statuses {
+            *statuses.entry(*status).or_default() += count;
+        }
+    }
+    let requests: u64 = summaries.iter().map(|summary| summary.requests).sum();
+    let bytes: u64 = summaries.iter().map(|summary| summary.bytes).sum();
+    Outcome {
+        label,
+        requests_per_second: median(&rates),
+        p50: median_duration(&p50s),
+        p99: median_duration(&p99s),
+        statuses,
+        bytes_per_response: bytes.checked_div(requests).unwrap_or(0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(requests: u64, millis: u64, p50: u64, status: u16, bytes: u64) -> Summary {
+        Summary {
+            requests,
+            elapsed: Duration::from_millis(millis),
+            p50: Duration::from_millis(p50),
+            p99: Duration::from_millis(p50 * 2),
+            statuses: BTreeMap::from([(status, requests)]),
+            bytes,
+        }
+    }
+
+    #[test]
+    fn rounds_alternate_direction() {
+        assert_eq!(round_order(2, 0), vec![0, 1]);
+        assert_eq!(round_order(2, 1), vec![1, 0]);
+        assert_eq!(round_order(3, 2), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn outcome_is_the_median_round() {
+        let rounds = [
+            summary(100, 1000, 5, 200, 10_000),
+            summary(100, 500, 3, 200, 10_000),
+            summary(100, 250, 1, 304, 4_000),
+        ];
+        let outcome = reduce("x", &rounds);
+        assert_eq!(outcome.requests_per_second, 200.0);
+        assert_eq!(outcome.p50, Duration::from_millis(3));
+        assert_eq!(outcome.p99, Duration::from_millis(6));
+        assert_eq!(outcome.statuses, BTreeMap::from([(200, 200), (304, 100)]));
+        assert_eq!(outcome.bytes_per_response, 80);
+    }
+}

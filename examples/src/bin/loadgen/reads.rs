@@ -1,0 +1,106 @@
+//! Scenarios 1–3: conditional GETs, each a set of variants compared side by side on the same data.
+
+use axum::http::header::IF_NONE_MATCH;
+use axum::http::{HeaderValue, Request, Uri};
+use http_body_util::Full;
+
+use super::bench_app::{Fixture, Seeded};
+use super::compare::Variant;
+use super::driver::{BoxError, HttpClient};
+
+/// A scenario before it runs: its name and its variants, baseline first.
+pub(crate) struct ReadScenario {
+    pub(crate) name: String,
+    pub(crate) variants: Vec<Variant>,
+}
+
+/// All read scenarios over the fixture, in the order the report shows them.
+pub(crate) fn scenarios(
+    client: &HttpClient,
+    data: &Fixture,
+) -> Result<Vec<ReadScenario>, BoxError> {
+    let orders = [&data.small_order, &data.large_order];
+    let carts = [&data.small_cart, &data.large_cart];
+    let mut scenarios = Vec::new();
+    for order in orders {
+        scenarios.push(attribute_vs_hand_written(client, order)?);
+    }
+    for order in orders {
+        scenarios.push(not_modified_vs_full(client, order)?);
+    }
+    for cart in carts {
+        scenarios.push(early_tag_vs_loading(client, cart)?);
+    }
+    Ok(scenarios)
+}
+
+/// (1) The same GET answered by a hand-written axum handler that loads the order, computes its tag
+/// and sets the headers itself, and by a `#[conditional]` handler that only loads it.
+fn attribute_vs_hand_written(
+    client: &HttpClient,
+    order: &Seeded,
+) -> Result<ReadScenario, BoxError> {
+    let id = &order.id;
+    Ok(ReadScenario {
+        name: format!(
+            "1. GET order, {} items: attribute vs hand-written",
+            order.items
+        ),
+        variants: vec![
+            get(
+                "hand-written axum",
+                client.uri(&format!("/bench/hand-written/orders/{id}"))?,
+                None,
+            ),
+            get(
+                "#[conditional]",
+                client.uri(&format!("/bench/conditional/orders/{id}"))?,
+                None,
+            ),
+        ],
+    })
+}
+
+/// (2) What a matching `If-None-Match` saves on an order: the full 200 against the 304.
+fn not_modified_vs_full(client: &HttpClient, order: &Seeded) -> Result<ReadScenario, BoxError> {
+    let uri = client.uri(&format!("/bench/conditional/orders/{}", order.id))?;
+    Ok(ReadScenario {
+        name: format!("2. GET order, {} items: 200 vs 304", order.items),
+        variants: vec![
+            get("200, no If-None-Match", uri.clone(), None),
+            get("304, If-None-Match matches", uri, Some(order.etag.clone())),
+        ],
+    })
+}
+
+/// (3) A cart's 304 decided by the early tag function (its version column) before the handler
+/// runs, against the same 304 decided after loading the whole cart.
+fn early_tag_vs_loading(client: &HttpClient, cart: &Seeded) -> Result<ReadScenario, BoxError> {
+    let id = &cart.id;
+    Ok(ReadScenario {
+        name: format!("3. GET cart, {} items: 304 loaded vs 304 early", cart.items),
+        variants: vec![
+            get(
+                "304 after loading the cart",
+                client.uri(&format!("/bench/conditional/carts/{id}"))?,
+                Some(cart.etag.clone()),
+            ),
+            get(
+                "304 from precheck (version only)",
+                client.uri(&format!("/bench/early-tag/carts/{id}"))?,
+                Some(cart.etag.clone()),
+            ),
+        ],
+    })
+}
+
+/// A variant that GETs `uri`, with `If-None-Match` when given.
+fn get(label: &'static str, uri: Uri, if_none_match: Option<HeaderValue>) -> Variant {
+    Variant::new(label, move |_| {
+        let mut request = Request::get(uri.clone());
+        if let Some(tag) = &if_none_match {
+            request = request.header(IF_NONE_MATCH, tag.clone());
+        }
+        Ok(request.body(Full::default())?)
+    })
+}
