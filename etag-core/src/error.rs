@@ -4,8 +4,9 @@
 use std::fmt;
 use std::time::SystemTime;
 
-use http::{HeaderName, StatusCode};
+use http::{HeaderName, StatusCode, header};
 
+use crate::problem::header_display_name;
 use crate::tag_list::TagListProblem;
 use crate::{EntityTag, ProblemDetails};
 
@@ -34,7 +35,12 @@ impl MalformedHeader {
 
 impl fmt::Display for MalformedHeader {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "malformed {} header: {}", self.header, self.problem)
+        write!(
+            f,
+            "malformed {} header: {}",
+            header_display_name(&self.header),
+            self.problem
+        )
     }
 }
 
@@ -90,14 +96,7 @@ impl PreconditionError {
         let status = self.status();
         let (detail, header) = match self {
             Self::NotModified { .. } => return None,
-            Self::Failed { condition } => (
-                format!(
-                    "The {condition} precondition failed: the resource has changed since you read \
-                     it. GET the current state, reapply your change to it, and retry with its ETag \
-                     in If-Match."
-                ),
-                Some(condition.clone()),
-            ),
+            Self::Failed { condition } => (failed_detail(condition), Some(condition.clone())),
             Self::Required => (
                 "This request must be conditional, to prevent lost updates. GET the resource and \
                  send its ETag in If-Match (or its Last-Modified in If-Unmodified-Since); to create \
@@ -114,11 +113,37 @@ impl PreconditionError {
     }
 }
 
+/// What a 412 tells the client, for the condition that failed.
+fn failed_detail(condition: &HeaderName) -> String {
+    let retry = "GET the current state, reapply your change to it, and retry";
+    match *condition {
+        header::IF_MATCH => format!(
+            "The resource has changed since you read it: its current ETag is not one listed in \
+             If-Match. {retry} with the new ETag in If-Match."
+        ),
+        header::IF_UNMODIFIED_SINCE => format!(
+            "The resource has been modified since the date in If-Unmodified-Since. {retry} with \
+             its new Last-Modified in If-Unmodified-Since (or its ETag in If-Match, when it is a \
+             strong one)."
+        ),
+        header::IF_NONE_MATCH => format!(
+            "A current representation matches If-None-Match: the resource already exists (for \
+             If-None-Match: *) or is in a state you excluded. {retry} against that state."
+        ),
+        _ => format!(
+            "The {} precondition failed. {retry}.",
+            header_display_name(condition)
+        ),
+    }
+}
+
 impl fmt::Display for PreconditionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NotModified { .. } => f.write_str("not modified"),
-            Self::Failed { condition } => write!(f, "precondition {condition} failed"),
+            Self::Failed { condition } => {
+                write!(f, "precondition {} failed", header_display_name(condition))
+            }
             Self::Required => f.write_str("a precondition is required"),
             Self::Malformed(malformed) => malformed.fmt(f),
         }

@@ -42,7 +42,7 @@ impl ProblemDetails {
     /// Names the request header at fault.
     #[must_use]
     pub fn with_header(mut self, header: Option<HeaderName>) -> Self {
-        self.header = header.map(|name| canonical_header_case(name.as_str()));
+        self.header = header.as_ref().map(header_display_name);
         self
     }
 
@@ -54,8 +54,9 @@ impl ProblemDetails {
 }
 
 /// `if-none-match` → `If-None-Match`, for messages people read.
-fn canonical_header_case(name: &str) -> String {
-    name.split('-')
+pub(crate) fn header_display_name(name: &HeaderName) -> String {
+    name.as_str()
+        .split('-')
         .map(|word| {
             let mut chars = word.chars();
             chars.next().map_or_else(String::new, |first| {
