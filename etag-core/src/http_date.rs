@@ -21,13 +21,18 @@ pub(crate) fn http_date(time: SystemTime) -> Option<HeaderValue> {
 }
 
 /// Sets `ETag` and, when there is one that HTTP can express, `Last-Modified`.
+///
+/// A modification time in the future is sent as the current time: RFC 9110 §8.8.2.1 forbids a
+/// `Last-Modified` later than the message's origination. The evaluator still compares against the
+/// value's own time, so a store that deliberately orders writes by advancing it stays exact.
 pub(crate) fn insert_validators(
     headers: &mut HeaderMap,
     etag: &EntityTag,
     last_modified: Option<SystemTime>,
 ) {
     headers.insert(ETAG, etag.to_header_value());
-    match last_modified.and_then(http_date) {
+    let not_in_future = last_modified.map(|time| time.min(SystemTime::now()));
+    match not_in_future.and_then(http_date) {
         Some(date) => {
             headers.insert(LAST_MODIFIED, date);
         }
@@ -48,6 +53,23 @@ mod tests {
             http_date(time).expect("in range"),
             "Sun, 06 Nov 1994 08:49:37 GMT"
         );
+    }
+
+    #[test]
+    fn last_modified_is_never_later_than_now() {
+        let mut headers = HeaderMap::new();
+        let tag = EntityTag::strong("a").expect("valid");
+        let before = SystemTime::now();
+        let next_year = before + Duration::from_secs(365 * 24 * 3600);
+        insert_validators(&mut headers, &tag, Some(next_year));
+        let sent = headers
+            .get(LAST_MODIFIED)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| httpdate::parse_http_date(text).ok())
+            .expect("a Last-Modified date");
+        let after = SystemTime::now();
+        let second = Duration::from_secs(1);
+        assert!(sent + second > before && sent <= after, "sent {sent:?}");
     }
 
     #[test]
