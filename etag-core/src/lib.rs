@@ -91,3 +91,8 @@ pub use etag_derive::conditional;
 
 #[doc(hidden)]
 pub mod __private;
+
+/// The README's examples, compiled and run as doctests so the quick start cannot rot.
+#[cfg(all(doctest, feature = "derive", feature = "axum"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
