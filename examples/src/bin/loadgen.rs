@@ -51,6 +51,14 @@ struct Options {
     /// Successful updates per conflicting-writes run.
     #[arg(long, default_value_t = 2_000)]
     updates: usize,
+    /// Runs only the scenarios whose name contains this text (for example `150 items`, `2.` or
+    /// `writes`); every scenario by default.
+    #[arg(long)]
+    only: Option<String>,
+    /// Runs only the variants whose label contains this text (for example `hand-written`), to
+    /// profile one side of a comparison on its own.
+    #[arg(long)]
+    variant: Option<String>,
     /// A fast smoke run (a tenth of the requests and updates, three rounds); its numbers are noisy.
     #[arg(long)]
     quick: bool,
@@ -68,7 +76,24 @@ impl Options {
         self.concurrency = self.concurrency.max(1);
         self
     }
+
+    /// Whether the variant labelled `label` is to run.
+    fn selects_variant(&self, label: &str) -> bool {
+        self.variant
+            .as_ref()
+            .is_none_or(|only| label.contains(only.as_str()))
+    }
+
+    /// Whether the scenario called `name` is to run.
+    fn selects(&self, name: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| name.contains(only.as_str()))
+    }
 }
+
+/// The name of the conflicting-writes scenario, as `--only` matches it.
+const WRITES_SCENARIO: &str = "4. conflicting writes";
 
 /// Writer counts of the conflicting-writes scenario.
 const WRITERS: [usize; 2] = [16, 64];
@@ -101,14 +126,29 @@ async fn run(options: Options) -> Result<(), BoxError> {
     );
 
     let mut rows = Vec::new();
-    for scenario in loadgen::reads::scenarios(&client, fixture)? {
+    let reads = loadgen::reads::scenarios(&client, fixture)?;
+    for mut scenario in reads
+        .into_iter()
+        .filter(|scenario| options.selects(&scenario.name))
+    {
+        scenario
+            .variants
+            .retain(|variant| options.selects_variant(variant.label));
+        if scenario.variants.is_empty() {
+            continue;
+        }
         let outcomes = compare(&client, plan, &scenario.variants).await?;
         rows.push(ComparisonRow {
             scenario: scenario.name,
             outcomes,
         });
     }
-    println!("{}", comparison_table(&rows));
+    if !rows.is_empty() {
+        println!("{}", comparison_table(&rows));
+    }
+    if !options.selects(WRITES_SCENARIO) {
+        return Ok(());
+    }
 
     let writers = app.write_clients(WRITERS[WRITERS.len() - 1])?;
     let mut writes = Vec::new();
@@ -116,6 +156,9 @@ async fn run(options: Options) -> Result<(), BoxError> {
         let path = app.fresh_write_target().await?;
         writes.push(conflicting_writes(&writers, &path, count, options.updates).await?);
     }
-    println!("{}", write_table(&writes, writers.len()));
+    println!(
+        "{WRITES_SCENARIO}\n\n{}",
+        write_table(&writes, writers.len())
+    );
     Ok(())
 }

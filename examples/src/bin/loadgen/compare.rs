@@ -57,6 +57,30 @@ pub(crate) struct Outcome {
     /// Status counts summed over all timed rounds.
     pub(crate) statuses: BTreeMap<u16, u64>,
     pub(crate) bytes_per_response: u64,
+    /// This variant's throughput over the baseline's in the same round: the median over the
+    /// rounds, and the lowest and highest (their spread shows how noisy the machine was).
+    pub(crate) ratio: Spread,
+}
+
+/// The median, lowest and highest of a few per-round values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Spread {
+    pub(crate) median: f64,
+    pub(crate) min: f64,
+    pub(crate) max: f64,
+}
+
+impl Spread {
+    /// The spread of `values`; all zero when there are none.
+    pub(crate) fn of(values: &[f64]) -> Self {
+        let min = values.iter().copied().reduce(f64::min).unwrap_or(0.0);
+        let max = values.iter().copied().reduce(f64::max).unwrap_or(0.0);
+        Self {
+            median: median(values),
+            min,
+            max,
+        }
+    }
 }
 
 /// Runs every variant `plan.rounds` times, interleaved, after a warm-up, and reduces each to its
@@ -80,10 +104,14 @@ pub(crate) async fn compare(
             runs[index].push(summary);
         }
     }
+    let baseline: Vec<f64> = runs
+        .first()
+        .map(|rounds| rounds.iter().map(Summary::requests_per_second).collect())
+        .unwrap_or_default();
     Ok(variants
         .iter()
         .zip(runs)
-        .map(|(variant, summaries)| reduce(variant.label, &summaries))
+        .map(|(variant, summaries)| reduce(variant.label, &summaries, &baseline))
         .collect())
 }
 
@@ -97,9 +125,15 @@ pub(crate) fn round_order(variants: usize, round: usize) -> Vec<usize> {
     }
 }
 
-/// The medians of a variant's rounds.
-pub(crate) fn reduce(label: &'static str, summaries: &[Summary]) -> Outcome {
+/// The medians of a variant's rounds, and its per-round ratios to the baseline's rates.
+pub(crate) fn reduce(label: &'static str, summaries: &[Summary], baseline: &[f64]) -> Outcome {
     let rates: Vec<f64> = summaries.iter().map(Summary::requests_per_second).collect();
+    let ratios: Vec<f64> = rates
+        .iter()
+        .zip(baseline)
+        .filter(|(_, base)| **base > 0.0)
+        .map(|(rate, base)| rate / base)
+        .collect();
     let p50s: Vec<Duration> = summaries.iter().map(|summary| summary.p50).collect();
     let p99s: Vec<Duration> = summaries.iter().map(|summary| summary.p99).collect();
     let mut statuses = BTreeMap::new();
@@ -117,6 +151,7 @@ pub(crate) fn reduce(label: &'static str, summaries: &[Summary]) -> Outcome {
         p99: median_duration(&p99s),
         statuses,
         bytes_per_response: bytes.checked_div(requests).unwrap_or(0),
+        ratio: Spread::of(&ratios),
     }
 }
 
@@ -149,11 +184,20 @@ mod tests {
             summary(100, 500, 3, 200, 10_000),
             summary(100, 250, 1, 304, 4_000),
         ];
-        let outcome = reduce("x", &rounds);
+        let outcome = reduce("x", &rounds, &[50.0, 400.0, 800.0]);
         assert_eq!(outcome.requests_per_second, 200.0);
         assert_eq!(outcome.p50, Duration::from_millis(3));
         assert_eq!(outcome.p99, Duration::from_millis(6));
         assert_eq!(outcome.statuses, BTreeMap::from([(200, 200), (304, 100)]));
         assert_eq!(outcome.bytes_per_response, 80);
+        // Rates 100, 200, 400 against 50, 400, 800 in the same rounds: ratios 2, 0.5, 0.5.
+        assert_eq!(
+            outcome.ratio,
+            Spread {
+                median: 0.5,
+                min: 0.5,
+                max: 2.0
+            }
+        );
     }
 }

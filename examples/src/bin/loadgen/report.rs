@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use super::compare::Outcome;
+use super::compare::{Outcome, Spread};
 use super::writes::WriteOutcome;
 
 /// One compared scenario: its name and the outcome of each variant (the first is the baseline).
@@ -14,17 +14,13 @@ pub(crate) struct ComparisonRow {
 }
 
 /// The table of side-by-side comparisons: throughput, latency, statuses, size, and each
-/// variant's throughput as a ratio of the scenario's baseline.
+/// variant's throughput as a ratio of the scenario's baseline in the same round.
 pub(crate) fn comparison_table(rows: &[ComparisonRow]) -> String {
     let mut out = String::from(
-        "| scenario | variant | req/s | p50 | p99 | statuses | bytes/resp | req/s vs first |\n\
+        "| scenario | variant | req/s | p50 | p99 | statuses | bytes/resp | req/s vs first (range) |\n\
          |---|---|--:|--:|--:|---|--:|--:|\n",
     );
     for row in rows {
-        let baseline = row
-            .outcomes
-            .first()
-            .map_or(0.0, |first| first.requests_per_second);
         for (index, outcome) in row.outcomes.iter().enumerate() {
             let scenario = if index == 0 {
                 row.scenario.as_str()
@@ -40,7 +36,7 @@ pub(crate) fn comparison_table(rows: &[ComparisonRow]) -> String {
                 millis(outcome.p99),
                 statuses(&outcome.statuses),
                 outcome.bytes_per_response,
-                ratio(outcome.requests_per_second, baseline),
+                ratio(&outcome.ratio),
             );
         }
     }
@@ -84,13 +80,9 @@ fn statuses(counts: &BTreeMap<u16, u64>) -> String {
         .join(" ")
 }
 
-/// `value / baseline` to three places, or a dash without a baseline.
-fn ratio(value: f64, baseline: f64) -> String {
-    if baseline > 0.0 {
-        format!("{:.3}", value / baseline)
-    } else {
-        "–".to_owned()
-    }
+/// The median per-round ratio to three places, with its range.
+fn ratio(spread: &Spread) -> String {
+    format!("{:.3} ({:.3}–{:.3})", spread.median, spread.min, spread.max)
 }
 
 #[cfg(test)]
@@ -104,32 +96,39 @@ mod tests {
             statuses(&BTreeMap::from([(304, 5), (200, 2)])),
             "200×2 304×5"
         );
-        assert_eq!(ratio(97.0, 100.0), "0.970");
-        assert_eq!(ratio(1.0, 0.0), "–");
+        assert_eq!(
+            ratio(&Spread {
+                median: 0.97,
+                min: 0.9,
+                max: 1.01
+            }),
+            "0.970 (0.900–1.010)"
+        );
     }
 
     #[test]
     fn comparison_rows_name_the_scenario_once() {
-        let outcome = |label, rate| Outcome {
+        let outcome = |label, rate, ratio| Outcome {
             label,
             requests_per_second: rate,
             p50: Duration::from_micros(500),
             p99: Duration::from_millis(2),
             statuses: BTreeMap::from([(200, 10)]),
             bytes_per_response: 321,
+            ratio: Spread::of(&[ratio]),
         };
         let table = comparison_table(&[ComparisonRow {
             scenario: "GET order".to_owned(),
-            outcomes: vec![outcome("a", 1000.0), outcome("b", 990.0)],
+            outcomes: vec![outcome("a", 1000.0, 1.0), outcome("b", 990.0, 0.99)],
         }]);
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(
             lines[2],
-            "| GET order | a | 1000 | 0.500 ms | 2.000 ms | 200×10 | 321 | 1.000 |"
+            "| GET order | a | 1000 | 0.500 ms | 2.000 ms | 200×10 | 321 | 1.000 (1.000–1.000) |"
         );
         assert_eq!(
             lines[3],
-            "|  | b | 990 | 0.500 ms | 2.000 ms | 200×10 | 321 | 0.990 |"
+            "|  | b | 990 | 0.500 ms | 2.000 ms | 200×10 | 321 | 0.990 (0.990–0.990) |"
         );
     }
 }
