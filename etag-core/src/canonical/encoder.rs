@@ -7,7 +7,7 @@ use serde::ser::{self, Serialize};
 use super::error::Error;
 use super::map::MapEncoder;
 use super::marker;
-use super::sink::{Sink, write_leb128, write_len_prefixed};
+use super::sink::{Sink, write_leb128, write_leb128_u64};
 
 /// Encodes one value into `sink`. Borrowing the sink lets nested values write into the same place
 /// without copying.
@@ -25,34 +25,41 @@ impl<'a, W: Sink> Encoder<'a, W> {
 /// instead of passing it on (module docs, "Values that fail to serialize").
 pub(crate) fn encode_value<W: Sink, T: Serialize + ?Sized>(sink: &mut W, value: &T) {
     if let Err(error) = value.serialize(Encoder::new(sink)) {
-        sink.write_byte(marker::ERROR);
-        write_len_prefixed(sink, error.message().as_bytes());
+        sink.write_marked(marker::ERROR, error.message().as_bytes());
     }
 }
 
-#[inline]
+#[inline(always)]
 fn write_string<W: Sink>(sink: &mut W, text: &str) {
-    sink.write_byte(marker::STRING);
-    write_len_prefixed(sink, text.as_bytes());
+    sink.write_marked(marker::STRING, text.as_bytes());
 }
 
 /// The integer encoding: the sign as the marker, then the magnitude in LEB128, so the encoding
 /// depends on the value only, never on the Rust type that held it.
-#[inline]
-fn write_signed<W: Sink>(sink: &mut W, value: i128) {
-    if value < 0 {
-        sink.write_byte(marker::NEGATIVE);
-        write_leb128(sink, value.unsigned_abs());
+#[inline(always)]
+fn write_signed<W: Sink>(sink: &mut W, value: i64) {
+    sink.write_byte(if value < 0 {
+        marker::NEGATIVE
     } else {
-        sink.write_byte(marker::NON_NEGATIVE);
-        write_leb128(sink, value.unsigned_abs());
-    }
+        marker::NON_NEGATIVE
+    });
+    write_leb128_u64(sink, value.unsigned_abs());
 }
 
-#[inline]
-fn write_unsigned<W: Sink>(sink: &mut W, value: u128) {
+#[inline(always)]
+fn write_unsigned<W: Sink>(sink: &mut W, value: u64) {
     sink.write_byte(marker::NON_NEGATIVE);
-    write_leb128(sink, value);
+    write_leb128_u64(sink, value);
+}
+
+/// The same encoding as `write_signed`, for 128-bit values.
+fn write_signed_128<W: Sink>(sink: &mut W, value: i128) {
+    sink.write_byte(if value < 0 {
+        marker::NEGATIVE
+    } else {
+        marker::NON_NEGATIVE
+    });
+    write_leb128(sink, value.unsigned_abs());
 }
 
 /// `-0.0` becomes `0.0` and every NaN the one quiet NaN, so values that compare equal (and all
@@ -130,12 +137,12 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
     }
 
     fn serialize_i64(self, v: i64) -> Result<(), Error> {
-        write_signed(self.sink, v.into());
+        write_signed(self.sink, v);
         Ok(())
     }
 
     fn serialize_i128(self, v: i128) -> Result<(), Error> {
-        write_signed(self.sink, v);
+        write_signed_128(self.sink, v);
         Ok(())
     }
 
@@ -155,12 +162,13 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
     }
 
     fn serialize_u64(self, v: u64) -> Result<(), Error> {
-        write_unsigned(self.sink, v.into());
+        write_unsigned(self.sink, v);
         Ok(())
     }
 
     fn serialize_u128(self, v: u128) -> Result<(), Error> {
-        write_unsigned(self.sink, v);
+        self.sink.write_byte(marker::NON_NEGATIVE);
+        write_leb128(self.sink, v);
         Ok(())
     }
 
@@ -185,8 +193,7 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
     }
 
     fn serialize_bytes(self, v: &[u8]) -> Result<(), Error> {
-        self.sink.write_byte(marker::BYTES);
-        write_len_prefixed(self.sink, v);
+        self.sink.write_marked(marker::BYTES, v);
         Ok(())
     }
 
@@ -215,8 +222,8 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
         _index: u32,
         variant: &'static str,
     ) -> Result<(), Error> {
-        self.sink.write_byte(marker::UNIT_VARIANT);
-        write_len_prefixed(self.sink, variant.as_bytes());
+        self.sink
+            .write_marked(marker::UNIT_VARIANT, variant.as_bytes());
         Ok(())
     }
 
@@ -236,8 +243,8 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
         variant: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.sink.write_byte(marker::NEWTYPE_VARIANT);
-        write_len_prefixed(self.sink, variant.as_bytes());
+        self.sink
+            .write_marked(marker::NEWTYPE_VARIANT, variant.as_bytes());
         value.serialize(self)
     }
 
@@ -265,8 +272,8 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a, W>, Error> {
-        self.sink.write_byte(marker::TUPLE_VARIANT);
-        write_len_prefixed(self.sink, variant.as_bytes());
+        self.sink
+            .write_marked(marker::TUPLE_VARIANT, variant.as_bytes());
         Ok(Compound { sink: self.sink })
     }
 
@@ -286,8 +293,8 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
         variant: &'static str,
         _len: usize,
     ) -> Result<Compound<'a, W>, Error> {
-        self.sink.write_byte(marker::STRUCT_VARIANT);
-        write_len_prefixed(self.sink, variant.as_bytes());
+        self.sink
+            .write_marked(marker::STRUCT_VARIANT, variant.as_bytes());
         Ok(Compound { sink: self.sink })
     }
 
@@ -296,7 +303,7 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
         let mut counter = CountingWriter(0);
         write!(counter, "{value}").map_err(|_| ser::Error::custom("a Display impl failed"))?;
         self.sink.write_byte(marker::STRING);
-        write_leb128(self.sink, counter.0 as u128);
+        write_leb128_u64(self.sink, counter.0 as u64);
         let mut exact = ExactWriter {
             sink: &mut *self.sink,
             remaining: counter.0,

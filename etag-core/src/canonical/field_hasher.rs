@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::DOMAIN;
 use super::encoder::encode_field;
 use super::marker;
-use super::sink::{HashSink, Sink, write_len_prefixed};
+use super::sink::{HashSink, Sink};
 use crate::EntityTag;
 
 /// Hashes a value's selected fields into an entity tag. The derive writes
@@ -20,20 +20,25 @@ impl FieldHasher {
     /// Starts the tag of a struct.
     #[inline]
     pub fn for_struct() -> Self {
-        let mut sink = HashSink::new();
-        sink.write(DOMAIN);
-        sink.write_byte(marker::STRUCT);
-        Self { sink }
+        // Built in place and returned whole, so the compiler can construct it in the caller.
+        let mut this = Self {
+            sink: HashSink::new(),
+        };
+        this.sink.write(DOMAIN);
+        this.sink.write_byte(marker::STRUCT);
+        this
     }
 
     /// Starts the tag of an enum variant: the variant's name is part of the state.
     #[inline]
     pub fn for_variant(variant: &str) -> Self {
-        let mut sink = HashSink::new();
-        sink.write(DOMAIN);
-        sink.write_byte(marker::STRUCT_VARIANT);
-        write_len_prefixed(&mut sink, variant.as_bytes());
-        Self { sink }
+        let mut this = Self {
+            sink: HashSink::new(),
+        };
+        this.sink.write(DOMAIN);
+        this.sink
+            .write_marked(marker::STRUCT_VARIANT, variant.as_bytes());
+        this
     }
 
     /// Adds one field: its name, then its value.
