@@ -29,6 +29,12 @@ const MIGRATIONS: &[&str] = &[
         stock      INTEGER NOT NULL,
         modified_s INTEGER NOT NULL
     ) STRICT;",
+    // 2: what a deleted order was last modified, so that an order re-created under its id is
+    // dated after it and a client's old date can never pass for the new order.
+    "CREATE TABLE order_tombstones (
+        id          TEXT PRIMARY KEY NOT NULL,
+        modified_ms INTEGER NOT NULL
+    ) STRICT;",
 ];
 
 /// Brings the schema up to date. Runs under `BEGIN IMMEDIATE`, so processes starting together

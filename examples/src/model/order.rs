@@ -42,15 +42,16 @@ impl Validate for OrderBody {
 /// The entity tag is strong and computed from the body alone (not the id, which is the URL, and
 /// not the time): equal content, equal tag, in every process sharing the database.
 ///
-/// `Last-Modified` is the wall-clock time of the last write, sent in whole seconds: two writes
-/// within one second share it, so date preconditions on orders have one-second resolution. The
-/// tag has no such limit, which is why clients should guard order writes with `If-Match`.
+/// `Last-Modified` is the date of the last write in whole seconds. The store dates every write
+/// at least a second after the previous one, so each state has its own date and date
+/// preconditions stay exact (see the [store's docs](crate::store#modification-dates)).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Versioned)]
 pub struct Order {
     /// The order's content: the whole of the tag.
     #[serde(flatten)]
     pub body: OrderBody,
-    /// When it was last written (the `Last-Modified` date, sent at second precision).
+    /// The date of the last write, in whole seconds: the `Last-Modified` date. During a burst of
+    /// writes it runs ahead of the clock, and responses then send the current time instead.
     #[serde(skip)]
     #[etag(last_modified)]
     pub modified_at: SystemTime,

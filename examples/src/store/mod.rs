@@ -10,6 +10,29 @@
 //!
 //! A decision closure may run more than once (the store retries when the database is locked), so
 //! it must decide from its argument only.
+//!
+//! # Modification dates
+//!
+//! `Last-Modified` has one-second resolution, so two writes within one second would share it: a
+//! client holding the first state could then get a 304 from `If-Modified-Since` for a state it
+//! has not seen, or pass `If-Unmodified-Since` and overwrite the newer write (a lost update). The
+//! store gives every state of a dated resource its own second instead:
+//!
+//! - **Orders** are dated `max(now, previous + 1s)` in whole seconds, where `previous` is the date
+//!   of the state the write replaces (or of the deleted order it re-creates, kept in a
+//!   tombstone). Writers never wait; during a burst the date runs ahead of the clock. That is
+//!   safe: the response's `Last-Modified` is never later than the moment it is sent
+//!   (`etag-core` sends `min(date, now)`, RFC 9110 §8.8.2.1), while preconditions are evaluated
+//!   against the stored date. A client's date therefore stays behind a date that ran ahead, and
+//!   the answer errs on the safe side: `If-Modified-Since` gets a full 200 instead of a 304, and
+//!   `If-Unmodified-Since` gets a 412 instead of a pass, never a wrong 304 and never a lost
+//!   update. Once writes slow to fewer than one a second the clock catches up and dates are
+//!   exact again.
+//! - **Products** wait instead: a write that would land in the same second as the product's
+//!   previous write rolls back and retries in the next second. Dates are their main guard (their
+//!   weak tag never satisfies `If-Match`), so their dates never run ahead, at the price of one
+//!   write per product per second.
+//! - **Carts** have no date: their version tag is their only validator.
 
 mod carts;
 mod codec;

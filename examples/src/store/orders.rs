@@ -1,4 +1,4 @@
-//! Orders in SQLite.
+//! Orders in SQLite, each write dated a second after the previous one.
 
 use std::convert::Infallible;
 use std::time::SystemTime;
@@ -6,13 +6,21 @@ use std::time::SystemTime;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::Written;
-use super::codec::{from_millis, items_from_sql, items_to_sql, to_millis, with_fresh_id};
+use super::codec::{
+    from_millis, from_seconds, items_from_sql, items_to_sql, to_millis, to_seconds, with_fresh_id,
+};
 use crate::db::{Abort, Database, DbError, WriteError};
 use crate::model::{Listed, Order, OrderBody};
 
 const SELECT_ONE: &str = "SELECT customer, items, note, modified_ms FROM orders WHERE id = ?1";
 
 /// The orders table. See the [module docs](super) for how writes decide.
+///
+/// Every write of an order is dated in whole seconds, strictly after the order's previous date
+/// (or, for an order re-created under the id of a deleted one, after the deleted order's):
+/// `max(now, previous + 1s)`. So each state of an order has its own `Last-Modified` second and
+/// date preconditions tell them apart, without making writers wait. See the
+/// [module docs](super#modification-dates) for why a date ahead of the clock is safe.
 #[derive(Clone, Debug)]
 pub struct Orders {
     db: Database,
@@ -65,11 +73,17 @@ impl Orders {
                 if let Some(guard) = guard.as_mut() {
                     guard(&list(tx)?).map_err(Abort::Reject)?;
                 }
-                let order = Order {
-                    body: body.clone(),
-                    modified_at: SystemTime::now(),
-                };
-                let (id, ()) = with_fresh_id(tx, |id| store(tx, id, &order, true))?;
+                let now = SystemTime::now();
+                let (id, order) = with_fresh_id(tx, |id| {
+                    // A fresh random id is practically never a deleted order's; if it is, the
+                    // new order is still dated after the old one.
+                    let order = Order {
+                        body: body.clone(),
+                        modified_at: next_modified(take_tombstone(tx, id)?, now),
+                    };
+                    store(tx, id, &order, true)?;
+                    Ok(order)
+                })?;
                 Ok(Listed { id, value: order })
             })
             .await
@@ -92,9 +106,13 @@ impl Orders {
             .write(move |tx| {
                 let current = current(tx, &id)?;
                 let body = decide(current.as_ref()).map_err(Abort::Reject)?;
+                let previous = match &current {
+                    Some(order) => Some(order.modified_at),
+                    None => take_tombstone(tx, &id)?,
+                };
                 let order = Order {
                     body,
-                    modified_at: SystemTime::now(),
+                    modified_at: next_modified(previous, SystemTime::now()),
                 };
                 store(tx, &id, &order, current.is_none())?;
                 Ok(Written {
@@ -105,8 +123,8 @@ impl Orders {
             .await
     }
 
-    /// Deletes the order `id` if `decide` accepts its current state; returns what was deleted
-    /// (`None` when there was nothing and `decide` accepted that).
+    /// Deletes the order `id` if `decide` accepts its current state, leaving a tombstone with its
+    /// date; returns what was deleted (`None` when there was nothing and `decide` accepted that).
     pub async fn delete<R, F>(
         &self,
         id: &str,
@@ -121,8 +139,13 @@ impl Orders {
             .write(move |tx| {
                 let current = current(tx, &id)?;
                 decide(current.as_ref()).map_err(Abort::Reject)?;
-                if current.is_some() {
+                if let Some(order) = &current {
                     tx.execute("DELETE FROM orders WHERE id = ?1", [&id])?;
+                    tx.execute(
+                        "INSERT INTO order_tombstones (id, modified_ms) VALUES (?1, ?2)
+                         ON CONFLICT (id) DO UPDATE SET modified_ms = excluded.modified_ms",
+                        params![id, to_millis(order.modified_at)],
+                    )?;
                 }
                 Ok(current)
             })
@@ -132,6 +155,28 @@ impl Orders {
 
 fn current(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<Order>> {
     tx.query_row(SELECT_ONE, [id], order_from_row).optional()
+}
+
+/// The date of a write at `now`: `now` in whole seconds, but at least one second after
+/// `previous`, the date of the state it replaces (or of the deleted order it re-creates).
+///
+/// Within a burst of writes this runs ahead of the clock; it catches up once the writes slow
+/// down to fewer than one per second.
+fn next_modified(previous: Option<SystemTime>, now: SystemTime) -> SystemTime {
+    let now = to_seconds(now);
+    let after_previous = previous.map(|previous| to_seconds(previous).saturating_add(1));
+    from_seconds(after_previous.map_or(now, |after| after.max(now)))
+}
+
+/// For an order about to be (re-)created under `id`: removes the tombstone of the deleted order
+/// that had this id, if any, and returns its date. The new row, dated after it, takes over.
+fn take_tombstone(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<SystemTime>> {
+    tx.query_row(
+        "DELETE FROM order_tombstones WHERE id = ?1 RETURNING modified_ms",
+        [id],
+        |row| row.get(0).map(from_millis),
+    )
+    .optional()
 }
 
 fn list(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Listed<Order>>> {
@@ -174,4 +219,60 @@ fn order_from_row(row: &Row<'_>) -> rusqlite::Result<Order> {
         },
         modified_at: from_millis(row.get(3)?),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    fn at_millis(millis: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_millis(millis)
+    }
+
+    #[test]
+    fn a_first_write_is_dated_now_in_whole_seconds() {
+        assert_eq!(next_modified(None, at_millis(100_750)), at_millis(100_000));
+    }
+
+    #[test]
+    fn a_write_in_a_later_second_is_dated_now() {
+        let previous = Some(at_millis(100_000));
+        assert_eq!(
+            next_modified(previous, at_millis(105_250)),
+            at_millis(105_000)
+        );
+        assert_eq!(
+            next_modified(previous, at_millis(101_000)),
+            at_millis(101_000)
+        );
+    }
+
+    #[test]
+    fn a_write_in_the_same_second_is_dated_a_second_later() {
+        assert_eq!(
+            next_modified(Some(at_millis(100_000)), at_millis(100_999)),
+            at_millis(101_000)
+        );
+        // A date stored with milliseconds (before writes were dated in whole seconds) too.
+        assert_eq!(
+            next_modified(Some(at_millis(100_400)), at_millis(100_900)),
+            at_millis(101_000)
+        );
+    }
+
+    #[test]
+    fn a_burst_runs_ahead_of_the_clock_and_never_back() {
+        let now = at_millis(100_500);
+        let mut date = next_modified(None, now);
+        for expected in 101..110 {
+            date = next_modified(Some(date), now);
+            assert_eq!(date, at_millis(expected * 1_000));
+        }
+        // A clock that stepped back does not take the date back with it.
+        assert_eq!(
+            next_modified(Some(date), at_millis(50_000)),
+            at_millis(110_000)
+        );
+    }
 }
