@@ -13,7 +13,7 @@ use crate::model::Invalid;
 pub const MERGE_PATCH_JSON: &str = "application/merge-patch+json";
 
 /// `Accept-Patch` (RFC 5789 §3.1): the patch formats a resource accepts.
-const ACCEPT_PATCH: HeaderName = HeaderName::from_static("accept-patch");
+pub(crate) const ACCEPT_PATCH: HeaderName = HeaderName::from_static("accept-patch");
 
 /// Why a request failed. Converts from the errors of every layer below, so handlers use `?`.
 ///

@@ -4,6 +4,7 @@ mod carts;
 mod conditions;
 mod extract;
 mod middleware;
+mod options;
 mod orders;
 mod products;
 
@@ -24,11 +25,13 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 ///
 /// | route | methods |
 /// |---|---|
-/// | `/orders` | GET, HEAD, POST |
-/// | `/orders/{id}` | GET, HEAD, PUT, PATCH, DELETE |
-/// | `/carts` | GET, HEAD, POST |
-/// | `/carts/{id}` | GET, HEAD, PUT, PATCH, DELETE |
-/// | `/products/{sku}` | GET, HEAD, PUT |
+/// | `/orders` | GET, HEAD, POST, OPTIONS |
+/// | `/orders/{id}` | GET, HEAD, PUT, PATCH, DELETE, OPTIONS |
+/// | `/carts` | GET, HEAD, POST, OPTIONS |
+/// | `/carts/{id}` | GET, HEAD, PUT, PATCH, DELETE, OPTIONS |
+/// | `/products/{sku}` | GET, HEAD, PUT, OPTIONS |
+///
+/// OPTIONS answers 204 with `Allow` on every route, whatever the preconditions.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
@@ -41,23 +44,40 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// ```
 pub fn router(store: Store) -> Router {
     Router::new()
-        .route("/orders", get(orders::list).post(orders::create))
+        .route(
+            "/orders",
+            get(orders::list)
+                .post(orders::create)
+                .options(options::COLLECTION.handler()),
+        )
         .route(
             "/orders/{id}",
             get(orders::get)
                 .put(orders::put)
                 .patch(orders::patch)
-                .delete(orders::delete),
+                .delete(orders::delete)
+                .options(options::ITEM.handler()),
         )
-        .route("/carts", get(carts::list).post(carts::create))
+        .route(
+            "/carts",
+            get(carts::list)
+                .post(carts::create)
+                .options(options::COLLECTION.handler()),
+        )
         .route(
             "/carts/{id}",
             get(carts::get)
                 .put(carts::put)
                 .patch(carts::patch)
-                .delete(carts::delete),
+                .delete(carts::delete)
+                .options(options::ITEM.handler()),
         )
-        .route("/products/{sku}", get(products::get).put(products::put))
+        .route(
+            "/products/{sku}",
+            get(products::get)
+                .put(products::put)
+                .options(options::PRODUCT.handler()),
+        )
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(middleware::revalidate_reads))
