@@ -35,7 +35,8 @@ pub(crate) fn scenarios(
 }
 
 /// (1) The same GET answered by a hand-written axum handler that loads the order, computes its tag
-/// and sets the headers itself, and by a `#[conditional]` handler that only loads it.
+/// and sets the headers itself, and by a `#[conditional]` handler that only loads it; then the
+/// hand-written handler again with axum's `Json` instead of `serde_json::to_vec`, for reference.
 fn attribute_vs_hand_written(
     client: &HttpClient,
     order: &Seeded,
@@ -48,13 +49,18 @@ fn attribute_vs_hand_written(
         ),
         variants: vec![
             get(
-                "hand-written axum",
+                "hand-written, to_vec",
                 client.uri(&format!("/bench/hand-written/orders/{id}"))?,
                 None,
             ),
             get(
                 "#[conditional]",
                 client.uri(&format!("/bench/conditional/orders/{id}"))?,
+                None,
+            ),
+            get(
+                "hand-written, axum Json",
+                client.uri(&format!("/bench/hand-written-json/orders/{id}"))?,
                 None,
             ),
         ],
