@@ -40,3 +40,109 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         },
     }
 }
+
+/// Token-level snapshots of the generated code. To see an expansion while developing, run these
+/// tests with `--nocapture`, or `cargo expand` on a crate that uses the derive.
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::derive;
+
+    fn expand(input: proc_macro2::TokenStream) -> String {
+        let input = syn::parse2(input).expect("a valid derive input");
+        let output = derive(&input).to_string();
+        println!("{output}");
+        output
+    }
+
+    #[test]
+    fn expansion_of_a_generic_struct() {
+        let actual = expand(quote! {
+            struct Order<T> {
+                #[etag(skip)]
+                id: u64,
+                items: Vec<T>,
+                #[etag(last_modified)]
+                at: SystemTime,
+            }
+        });
+        let expected = quote! {
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+            const _: () = {
+                #[automatically_derived]
+                impl<T> ::etag_core::__private::Versioned for Order<T>
+                where
+                    T: ::etag_core::__private::TagField
+                {
+                    fn etag(&self) -> ::etag_core::__private::EntityTag {
+                        let Self { items: __field_items, .. } = self;
+                        let mut __hasher = ::etag_core::__private::FieldHasher::for_struct();
+                        ::etag_core::__private::FieldHasher::field::<Vec<T> >(
+                            &mut __hasher, "items", __field_items);
+                        ::etag_core::__private::FieldHasher::finish(__hasher, false)
+                    }
+
+                    fn last_modified(&self)
+                        -> ::etag_core::__private::Option<::etag_core::__private::SystemTime>
+                    {
+                        let Self { at: __field_at, .. } = self;
+                        <SystemTime as ::etag_core::__private::LastModified>::last_modified(
+                            __field_at)
+                    }
+                }
+            };
+        };
+        assert_eq!(actual, expected.to_string());
+    }
+
+    #[test]
+    fn expansion_of_an_enum_with_a_crate_path_and_weak_tags() {
+        let actual = expand(quote! {
+            #[etag(weak, crate = "my::etag")]
+            enum Status {
+                Draft,
+                Open(#[etag(skip)] u8, String),
+            }
+        });
+        let expected = quote! {
+            #[doc(hidden)]
+            #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+            const _: () = {
+                #[automatically_derived]
+                impl my::etag::__private::Versioned for Status {
+                    fn etag(&self) -> my::etag::__private::EntityTag {
+                        match self {
+                            Self::Draft { .. } => {
+                                let __hasher = my::etag::__private::FieldHasher::for_variant("Draft");
+                                my::etag::__private::FieldHasher::finish(__hasher, true)
+                            }
+                            Self::Open { 1: __field_1, .. } => {
+                                let mut __hasher =
+                                    my::etag::__private::FieldHasher::for_variant("Open");
+                                my::etag::__private::FieldHasher::field::<String>(
+                                    &mut __hasher, "1", __field_1);
+                                my::etag::__private::FieldHasher::finish(__hasher, true)
+                            }
+                        }
+                    }
+                }
+            };
+        };
+        assert_eq!(actual, expected.to_string());
+    }
+
+    #[test]
+    fn errors_come_with_a_stub_impl() {
+        let actual = expand(quote! {
+            struct Order {
+                #[etag(sikp)]
+                id: u64,
+            }
+        });
+        assert!(actual.contains("compile_error"), "{actual}");
+        assert!(actual.contains("unreachable"), "{actual}");
+        assert!(actual.contains("impl :: etag_core :: __private :: Versioned for Order"));
+    }
+}
