@@ -1,5 +1,6 @@
 //! The HTTP API: routes, handlers per resource, and the response rules they share.
 
+mod body_limit;
 mod carts;
 mod conditions;
 mod extract;
@@ -83,6 +84,12 @@ pub fn router(store: Store) -> Router {
         .layer(axum::middleware::from_fn(middleware::revalidate_reads))
         .layer(axum::middleware::map_response(
             middleware::problem_for_every_error,
+        ))
+        .layer(axum::middleware::map_response(
+            body_limit::close_after_unread_body,
+        ))
+        .layer(axum::middleware::from_fn(
+            body_limit::reject_declared_oversize,
         ))
         .layer(axum::middleware::from_fn(middleware::log_request))
         .with_state(store)
