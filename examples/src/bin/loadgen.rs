@@ -16,6 +16,7 @@ mod loadgen {
     pub(crate) mod bench_app;
     pub(crate) mod bench_routes;
     pub(crate) mod compare;
+    pub(crate) mod cpu;
     pub(crate) mod driver;
     pub(crate) mod reads;
     pub(crate) mod report;
@@ -37,13 +38,14 @@ use loadgen::writes::conflicting_writes;
 #[command(about = "Benchmarks the example shop's conditional requests on loopback")]
 struct Options {
     /// Requests per timed run of each read variant.
-    #[arg(long, default_value_t = 20_000)]
+    #[arg(long, default_value_t = 10_000)]
     requests: usize,
     /// Requests in flight at once during the read scenarios.
     #[arg(long, default_value_t = 32)]
     concurrency: usize,
-    /// Timed runs per read variant; the report shows the median run.
-    #[arg(long, default_value_t = 5)]
+    /// Timed runs per read variant; the report shows the median run. Many short rounds resist
+    /// bursts of load from other processes better than a few long ones.
+    #[arg(long, default_value_t = 9)]
     rounds: usize,
     /// Requests per read variant sent before timing starts.
     #[arg(long, default_value_t = 2_000)]

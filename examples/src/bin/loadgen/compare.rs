@@ -60,6 +60,10 @@ pub(crate) struct Outcome {
     /// This variant's throughput over the baseline's in the same round: the median over the
     /// rounds, and the lowest and highest (their spread shows how noisy the machine was).
     pub(crate) ratio: Spread,
+    /// CPU time of the whole process per request (median round), when known.
+    pub(crate) cpu_per_request: Option<Duration>,
+    /// This variant's CPU time per request over the baseline's in the same round, when known.
+    pub(crate) cpu_ratio: Option<Spread>,
 }
 
 /// The median, lowest and highest of a few per-round values.
@@ -104,10 +108,7 @@ pub(crate) async fn compare(
             runs[index].push(summary);
         }
     }
-    let baseline: Vec<f64> = runs
-        .first()
-        .map(|rounds| rounds.iter().map(Summary::requests_per_second).collect())
-        .unwrap_or_default();
+    let baseline = runs.first().cloned().unwrap_or_default();
     Ok(variants
         .iter()
         .zip(runs)
@@ -125,15 +126,15 @@ pub(crate) fn round_order(variants: usize, round: usize) -> Vec<usize> {
     }
 }
 
-/// The medians of a variant's rounds, and its per-round ratios to the baseline's rates.
-pub(crate) fn reduce(label: &'static str, summaries: &[Summary], baseline: &[f64]) -> Outcome {
+/// The medians of a variant's rounds, and its per-round ratios to the baseline's rounds.
+pub(crate) fn reduce(label: &'static str, summaries: &[Summary], baseline: &[Summary]) -> Outcome {
     let rates: Vec<f64> = summaries.iter().map(Summary::requests_per_second).collect();
-    let ratios: Vec<f64> = rates
-        .iter()
-        .zip(baseline)
-        .filter(|(_, base)| **base > 0.0)
-        .map(|(rate, base)| rate / base)
-        .collect();
+    let ratios = paired_ratios(summaries, baseline, |summary| {
+        Some(summary.requests_per_second())
+    });
+    let cpu_seconds = |summary: &Summary| summary.cpu_per_request().map(|cpu| cpu.as_secs_f64());
+    let cpus: Option<Vec<f64>> = summaries.iter().map(cpu_seconds).collect();
+    let cpu_ratios = paired_ratios(summaries, baseline, cpu_seconds);
     let p50s: Vec<Duration> = summaries.iter().map(|summary| summary.p50).collect();
     let p99s: Vec<Duration> = summaries.iter().map(|summary| summary.p99).collect();
     let mut statuses = BTreeMap::new();
@@ -152,7 +153,29 @@ pub(crate) fn reduce(label: &'static str, summaries: &[Summary], baseline: &[f64
         statuses,
         bytes_per_response: bytes.checked_div(requests).unwrap_or(0),
         ratio: Spread::of(&ratios),
+        cpu_per_request: cpus
+            .filter(|cpus| !cpus.is_empty())
+            .map(|cpus| Duration::from_secs_f64(median(&cpus))),
+        cpu_ratio: (!cpu_ratios.is_empty() && cpu_ratios.len() == summaries.len())
+            .then(|| Spread::of(&cpu_ratios)),
     }
+}
+
+/// `measure(variant) / measure(baseline)` round by round, skipping rounds where either is unknown
+/// or the baseline is zero.
+fn paired_ratios(
+    summaries: &[Summary],
+    baseline: &[Summary],
+    measure: impl Fn(&Summary) -> Option<f64>,
+) -> Vec<f64> {
+    summaries
+        .iter()
+        .zip(baseline)
+        .filter_map(|(variant, base)| {
+            let base = measure(base).filter(|base| *base > 0.0)?;
+            Some(measure(variant)? / base)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -161,6 +184,7 @@ mod tests {
 
     fn summary(requests: u64, millis: u64, p50: u64, status: u16, bytes: u64) -> Summary {
         Summary {
+            cpu: Some(Duration::from_millis(millis / 10)),
             requests,
             elapsed: Duration::from_millis(millis),
             p50: Duration::from_millis(p50),
@@ -182,15 +206,30 @@ mod tests {
         let rounds = [
             summary(100, 1000, 5, 200, 10_000),
             summary(100, 500, 3, 200, 10_000),
-            summary(100, 250, 1, 304, 4_000),
+            summary(100, 240, 1, 304, 4_000),
         ];
-        let outcome = reduce("x", &rounds, &[50.0, 400.0, 800.0]);
+        let baseline = [
+            summary(100, 2000, 1, 200, 0),
+            summary(100, 250, 1, 200, 0),
+            summary(100, 120, 1, 200, 0),
+        ];
+        let outcome = reduce("x", &rounds, &baseline);
         assert_eq!(outcome.requests_per_second, 200.0);
         assert_eq!(outcome.p50, Duration::from_millis(3));
         assert_eq!(outcome.p99, Duration::from_millis(6));
         assert_eq!(outcome.statuses, BTreeMap::from([(200, 200), (304, 100)]));
         assert_eq!(outcome.bytes_per_response, 80);
-        // Rates 100, 200, 400 against 50, 400, 800 in the same rounds: ratios 2, 0.5, 0.5.
+        // CPU per request 1 ms, 0.5 ms and 0.24 ms; against 2 ms, 0.25 ms, 0.12 ms: 0.5, 2, 2.
+        assert_eq!(outcome.cpu_per_request, Some(Duration::from_micros(500)));
+        assert_eq!(
+            outcome.cpu_ratio,
+            Some(Spread {
+                median: 2.0,
+                min: 0.5,
+                max: 2.0
+            })
+        );
+        // Rates 100, 200, 416.7 against 50, 400, 833.3 in the same rounds: ratios 2, 0.5, 0.5.
         assert_eq!(
             outcome.ratio,
             Spread {

@@ -15,6 +15,7 @@ use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
 use super::compare::MakeRequest;
+use super::cpu::process_cpu_time;
 use super::stats::{Recorder, Summary};
 
 /// The error type of the load generator: it reports and stops, it never recovers.
@@ -122,6 +123,7 @@ pub(crate) async fn run(
     make: MakeRequest,
 ) -> Result<Summary, BoxError> {
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = process_cpu_time();
     let (recorders, elapsed) = spawn_workers(load.concurrency, |_| {
         let (client, make, next) = (client.clone(), Arc::clone(&make), Arc::clone(&next));
         async move {
@@ -140,7 +142,11 @@ pub(crate) async fn run(
     recorders
         .into_iter()
         .for_each(|recorder| all.merge(recorder));
-    Ok(all.summarize(elapsed))
+    let mut summary = all.summarize(elapsed);
+    summary.cpu = process_cpu_time()
+        .zip(cpu_before)
+        .and_then(|(after, before)| after.checked_sub(before));
+    Ok(summary)
 }
 
 /// Starts `workers` tasks (`work(i)` is worker i), waits for all of them, and returns their results

@@ -17,8 +17,8 @@ pub(crate) struct ComparisonRow {
 /// variant's throughput as a ratio of the scenario's baseline in the same round.
 pub(crate) fn comparison_table(rows: &[ComparisonRow]) -> String {
     let mut out = String::from(
-        "| scenario | variant | req/s | p50 | p99 | statuses | bytes/resp | req/s vs first (range) |\n\
-         |---|---|--:|--:|--:|---|--:|--:|\n",
+        "| scenario | variant | req/s | req/s vs first (range) | CPU/req | CPU/req vs first (range) | p50 | p99 | statuses | bytes/resp |\n\
+         |---|---|--:|--:|--:|--:|--:|--:|---|--:|\n",
     );
     for row in rows {
         for (index, outcome) in row.outcomes.iter().enumerate() {
@@ -29,14 +29,16 @@ pub(crate) fn comparison_table(rows: &[ComparisonRow]) -> String {
             };
             let _ = writeln!(
                 out,
-                "| {scenario} | {} | {:.0} | {} | {} | {} | {} | {} |",
+                "| {scenario} | {} | {:.0} | {} | {} | {} | {} | {} | {} | {} |",
                 outcome.label,
                 outcome.requests_per_second,
+                ratio(&outcome.ratio),
+                outcome.cpu_per_request.map_or_else(unknown, micros),
+                outcome.cpu_ratio.as_ref().map_or_else(unknown, ratio),
                 millis(outcome.p50),
                 millis(outcome.p99),
                 statuses(&outcome.statuses),
                 outcome.bytes_per_response,
-                ratio(&outcome.ratio),
             );
         }
     }
@@ -69,6 +71,16 @@ pub(crate) fn write_table(outcomes: &[WriteOutcome], servers: usize) -> String {
 /// A latency in milliseconds with microsecond resolution.
 fn millis(duration: Duration) -> String {
     format!("{:.3} ms", duration.as_secs_f64() * 1000.0)
+}
+
+/// A CPU time per request in microseconds.
+fn micros(duration: Duration) -> String {
+    format!("{:.1} µs", duration.as_secs_f64() * 1e6)
+}
+
+/// The cell for a measurement this platform cannot make.
+fn unknown() -> String {
+    "–".to_owned()
 }
 
 /// Status counts as `200×n 304×m`.
@@ -116,6 +128,8 @@ mod tests {
             statuses: BTreeMap::from([(200, 10)]),
             bytes_per_response: 321,
             ratio: Spread::of(&[ratio]),
+            cpu_per_request: Some(Duration::from_micros(150)),
+            cpu_ratio: None,
         };
         let table = comparison_table(&[ComparisonRow {
             scenario: "GET order".to_owned(),
@@ -124,11 +138,11 @@ mod tests {
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(
             lines[2],
-            "| GET order | a | 1000 | 0.500 ms | 2.000 ms | 200×10 | 321 | 1.000 (1.000–1.000) |"
+            "| GET order | a | 1000 | 1.000 (1.000–1.000) | 150.0 µs | – | 0.500 ms | 2.000 ms | 200×10 | 321 |"
         );
         assert_eq!(
             lines[3],
-            "|  | b | 990 | 0.500 ms | 2.000 ms | 200×10 | 321 | 0.990 (0.990–0.990) |"
+            "|  | b | 990 | 0.990 (0.990–0.990) | 150.0 µs | – | 0.500 ms | 2.000 ms | 200×10 | 321 |"
         );
     }
 }

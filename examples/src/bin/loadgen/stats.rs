@@ -39,6 +39,7 @@ impl Recorder {
             p99: percentile(&self.latencies, 99.0),
             statuses: self.statuses,
             bytes: self.bytes,
+            cpu: None,
         }
     }
 }
@@ -52,9 +53,17 @@ pub(crate) struct Summary {
     pub(crate) p99: Duration,
     pub(crate) statuses: BTreeMap<u16, u64>,
     pub(crate) bytes: u64,
+    /// CPU time the whole process spent during the run, when known (see `cpu`).
+    pub(crate) cpu: Option<Duration>,
 }
 
 impl Summary {
+    /// CPU time per completed request, when known.
+    pub(crate) fn cpu_per_request(&self) -> Option<Duration> {
+        let requests = u32::try_from(self.requests).ok().filter(|n| *n > 0)?;
+        Some(self.cpu? / requests)
+    }
+
     /// Completed requests per second of wall-clock time.
     pub(crate) fn requests_per_second(&self) -> f64 {
         per_second(self.requests, self.elapsed)
@@ -156,5 +165,14 @@ mod tests {
         assert_eq!(summary.count(304), 1);
         assert_eq!(summary.count(500), 0);
         assert_eq!(summary.bytes, 300);
+        assert_eq!(summary.cpu_per_request(), None);
+        let measured = Summary {
+            cpu: Some(Duration::from_millis(10)),
+            ..summary
+        };
+        assert_eq!(
+            measured.cpu_per_request(),
+            Some(Duration::from_micros(2500))
+        );
     }
 }
