@@ -6,6 +6,8 @@
 //!   `serde_json::to_vec` (the same work as the attribute);
 //! - `/bench/hand-written-json/orders/{id}`: the same with axum's `Json` response;
 //! - `/bench/conditional/orders/{id}` and `/bench/conditional/carts/{id}`: `#[conditional]`;
+//! - `/bench/conditional-memoized/orders/{id}`: `#[conditional]` on an order whose tag is
+//!   computed once per request;
 //! - `/bench/early-tag/carts/{id}`: `#[conditional(precheck = …)]` reading only the version.
 
 use axum::Json;
@@ -23,6 +25,9 @@ use etag_core::{
 use etag_examples::db::{Database, DbError};
 use etag_examples::model::{Cart, Order};
 use etag_examples::store::Store;
+use serde::Serialize;
+use std::sync::OnceLock;
+use std::time::SystemTime;
 
 /// What the bench handlers share: the shop's store, and a raw handle on the same database for the
 /// one cheap read the shop's store does not offer (a cart's version alone).
@@ -41,6 +46,10 @@ pub(crate) fn routes(state: BenchState) -> Router {
             get(hand_written_json_order),
         )
         .route("/bench/conditional/orders/{id}", get(conditional_order))
+        .route(
+            "/bench/conditional-memoized/orders/{id}",
+            get(conditional_memoized_order),
+        )
         .route("/bench/conditional/carts/{id}", get(conditional_cart))
         .route("/bench/early-tag/carts/{id}", get(early_tag_cart))
         .with_state(state)
@@ -136,6 +145,45 @@ async fn conditional_order(
     load(state.store.orders().get(&id).await)
 }
 
+/// The same GET under `#[conditional]`, its tag memoized: what the attribute costs once `Tagged`
+/// computes the validators a single time (today it asks the value twice per GET).
+#[conditional]
+async fn conditional_memoized_order(
+    State(state): State<BenchState>,
+    Path(id): Path<String>,
+) -> Result<MemoizedTag<Order>, ReadError> {
+    load(state.store.orders().get(&id).await).map(MemoizedTag::new)
+}
+
+/// A value whose tag is computed at most once, however often it is asked for; serialized exactly
+/// as the value itself.
+#[derive(Serialize)]
+#[serde(transparent)]
+struct MemoizedTag<T> {
+    value: T,
+    #[serde(skip)]
+    tag: OnceLock<EntityTag>,
+}
+
+impl<T> MemoizedTag<T> {
+    fn new(value: T) -> Self {
+        Self {
+            value,
+            tag: OnceLock::new(),
+        }
+    }
+}
+
+impl<T: Versioned> Versioned for MemoizedTag<T> {
+    fn etag(&self) -> EntityTag {
+        self.tag.get_or_init(|| self.value.etag()).clone()
+    }
+
+    fn last_modified(&self) -> Option<SystemTime> {
+        self.value.last_modified()
+    }
+}
+
 /// A cart under `#[conditional]`, loaded in full before the 304 is decided.
 #[conditional]
 async fn conditional_cart(
@@ -213,4 +261,39 @@ fn internal_error(error: &DbError) -> Response {
         "The database read failed.",
     )
     .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// Counts how often its tag is computed.
+    #[derive(Serialize)]
+    struct Counted {
+        name: &'static str,
+        #[serde(skip)]
+        computed: Cell<u32>,
+    }
+
+    impl Versioned for Counted {
+        fn etag(&self) -> EntityTag {
+            self.computed.set(self.computed.get() + 1);
+            EntityTag::from_version(7_u64)
+        }
+    }
+
+    #[test]
+    fn memoized_tag_is_computed_once_and_serializes_as_the_value() {
+        let memo = MemoizedTag::new(Counted {
+            name: "x",
+            computed: Cell::new(0),
+        });
+        assert_eq!(memo.etag(), memo.etag());
+        assert_eq!(memo.value.computed.get(), 1);
+        assert_eq!(
+            serde_json::to_string(&memo).expect("serializable"),
+            r#"{"name":"x"}"#
+        );
+    }
 }

@@ -36,7 +36,8 @@ pub(crate) fn scenarios(
 
 /// (1) The same GET answered by a hand-written axum handler that loads the order, computes its tag
 /// and sets the headers itself, and by a `#[conditional]` handler that only loads it; then the
-/// hand-written handler again with axum's `Json` instead of `serde_json::to_vec`, for reference.
+/// attribute with the order's tag memoized (what it costs once `Tagged` computes the tag only
+/// once), and the hand-written handler with axum's `Json` instead of `serde_json::to_vec`.
 fn attribute_vs_hand_written(
     client: &HttpClient,
     order: &Seeded,
@@ -56,6 +57,11 @@ fn attribute_vs_hand_written(
             get(
                 "#[conditional]",
                 client.uri(&format!("/bench/conditional/orders/{id}"))?,
+                None,
+            ),
+            get(
+                "#[conditional], tag memoized",
+                client.uri(&format!("/bench/conditional-memoized/orders/{id}"))?,
                 None,
             ),
             get(
