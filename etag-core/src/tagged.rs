@@ -67,7 +67,16 @@ pub struct Tagged<T> {
     value: T,
     status: StatusCode,
     headers: HeaderMap,
-    /// What evaluating the request's preconditions against `value` decided, when it was asked.
+    /// The validators of `value` and what the request's preconditions decided, once
+    /// [`evaluate`](Self::evaluate) has computed them; the response reuses them rather than
+    /// hashing the value a second time.
+    evaluated: Option<Evaluated>,
+}
+
+#[derive(Debug, Clone)]
+struct Evaluated {
+    etag: EntityTag,
+    last_modified: Option<SystemTime>,
     refusal: Option<PreconditionError>,
 }
 
@@ -78,7 +87,7 @@ impl<T> Tagged<T> {
             value,
             status: StatusCode::OK,
             headers: HeaderMap::new(),
-            refusal: None,
+            evaluated: None,
         }
     }
 
@@ -124,9 +133,19 @@ impl<T: Versioned> Tagged<T> {
     /// inside the write ([`Preconditions::check`]), and this value is the state after the write.
     pub fn evaluate(mut self, pre: &Preconditions) -> Self {
         if is_get_or_head(pre.method()) {
-            self.refusal = pre
-                .evaluate_unrecorded(&ResourceState::of(&self.value))
-                .err();
+            let state = ResourceState::of(&self.value);
+            let refusal = pre.evaluate_unrecorded(&state).err();
+            if let ResourceState::Present {
+                etag,
+                last_modified,
+            } = state
+            {
+                self.evaluated = Some(Evaluated {
+                    etag,
+                    last_modified,
+                    refusal,
+                });
+            }
         }
         self
     }
@@ -134,9 +153,20 @@ impl<T: Versioned> Tagged<T> {
 
 impl<T: Versioned + Serialize> IntoResponse for Tagged<T> {
     fn into_response(self) -> Response {
-        let etag = self.value.etag();
-        let last_modified = self.value.last_modified();
-        match self.refusal {
+        // A derived tag hashes every selected field: compute it once per response.
+        let Evaluated {
+            etag,
+            last_modified,
+            refusal,
+        } = match self.evaluated {
+            Some(evaluated) => evaluated,
+            None => Evaluated {
+                etag: self.value.etag(),
+                last_modified: self.value.last_modified(),
+                refusal: None,
+            },
+        };
+        match refusal {
             Some(PreconditionError::NotModified { .. }) => {
                 not_modified(&etag, last_modified, self.headers)
             }
@@ -281,6 +311,51 @@ mod tests {
     impl Versioned for MustNotSerialize {
         fn etag(&self) -> EntityTag {
             EntityTag::from_version(9_u8)
+        }
+    }
+
+    /// Counts, in a counter it shares with the test, how often its tag is computed.
+    #[derive(Serialize)]
+    struct Counted {
+        #[serde(skip)]
+        calls: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+        name: &'static str,
+    }
+
+    impl Versioned for Counted {
+        fn etag(&self) -> EntityTag {
+            self.calls
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            EntityTag::from_version(9_u8)
+        }
+    }
+
+    #[test]
+    fn the_tag_is_computed_once_per_response() {
+        for (pre, status) in [
+            (
+                get_with(header::IF_NONE_MATCH, "\"9\""),
+                StatusCode::NOT_MODIFIED,
+            ),
+            (get_with(header::IF_NONE_MATCH, "\"8\""), StatusCode::OK),
+            (
+                get_with(header::IF_MATCH, "\"8\""),
+                StatusCode::PRECONDITION_FAILED,
+            ),
+        ] {
+            let calls = std::sync::Arc::default();
+            let response = Tagged::new(Counted {
+                calls: std::sync::Arc::clone(&calls),
+                name: "x",
+            })
+            .evaluate(&pre)
+            .into_response();
+            assert_eq!(response.status(), status);
+            assert_eq!(
+                calls.load(std::sync::atomic::Ordering::Relaxed),
+                1,
+                "{status}"
+            );
         }
     }
 
