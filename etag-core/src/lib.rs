@@ -40,6 +40,16 @@
 //! assert_eq!(err.status(), StatusCode::PRECONDITION_FAILED);
 //! # Ok::<(), PreconditionError>(())
 //! ```
+//!
+//! # Tags from your types
+//!
+//! With the `derive` feature, `#[derive(Versioned)]` computes a strong tag from the fields that
+//! make up a value's state (`#[etag(skip)]` leaves identity and bookkeeping out), or takes it from
+//! a version column (`#[etag(version)]`); `#[etag(weak)]` makes it weak and
+//! `#[etag(last_modified)]` names the modification time. Selected fields are hashed through the
+//! [`canonical`] encoding, a documented, stable contract: the same value has the same tag in every
+//! process, on every platform, in every release. Features `chrono` and `time` accept their
+//! date types as [`LastModified`] fields.
 
 #![cfg_attr(all(feature = "axum", feature = "derive"), doc = include_str!("../docs/axum.md"))]
 
