@@ -6,11 +6,12 @@
 //! cargo run --release -p etag-examples --bin loadgen -- --quick # a fast smoke run
 //! ```
 //!
-//! It starts the shop in this process on `127.0.0.1` (a port the OS picks) with a fresh SQLite
-//! database in a temporary directory, seeds a small and a large order, and then runs each scenario:
-//! a fixed number of requests at a fixed concurrency per run, the variants of a scenario
-//! interleaved round by round after a warm-up, each reported as its median round. It prints
-//! Markdown tables and exits; nothing is left behind.
+//! It starts two instances of the shop in this process on `127.0.0.1` (ports the OS picks) over
+//! one fresh SQLite database in a temporary directory, seeds a small and a large order and cart,
+//! and then runs each scenario: a fixed number of requests at a fixed concurrency per run, the
+//! variants of a scenario interleaved round by round after a warm-up, each reported as its median
+//! round, and every response checked for the status the variant expects. It prints Markdown
+//! tables and exits; nothing is left behind. BENCHMARKS.md explains the scenarios and the numbers.
 
 mod loadgen {
     pub(crate) mod bench_app;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use http::Request;
+use http::{Request, StatusCode};
 use http_body_util::Full;
 use hyper::body::Bytes;
 
@@ -16,22 +16,39 @@ use super::stats::{Summary, median, median_duration};
 pub(crate) type MakeRequest =
     Arc<dyn Fn(usize) -> Result<Request<Full<Bytes>>, BoxError> + Send + Sync>;
 
-/// One side of a comparison: a label and the requests it sends.
+/// One side of a comparison: a label, the requests it sends, and the one status every response
+/// must have (a variant that measured errors would be measuring the wrong thing).
 #[derive(Clone)]
 pub(crate) struct Variant {
     pub(crate) label: &'static str,
+    pub(crate) expected: StatusCode,
     pub(crate) make: MakeRequest,
 }
 
 impl Variant {
-    /// A variant whose requests `make` builds.
-    pub(crate) fn new<F>(label: &'static str, make: F) -> Self
+    /// A variant whose requests `make` builds, all to be answered with `expected`.
+    pub(crate) fn new<F>(label: &'static str, expected: StatusCode, make: F) -> Self
     where
         F: Fn(usize) -> Result<Request<Full<Bytes>>, BoxError> + Send + Sync + 'static,
     {
         Self {
             label,
+            expected,
             make: Arc::new(make),
+        }
+    }
+
+    /// Fails unless every response counted in `statuses` had the expected status.
+    fn check(&self, statuses: &BTreeMap<u16, u64>) -> Result<(), BoxError> {
+        let expected = self.expected.as_u16();
+        if statuses.keys().all(|status| *status == expected) {
+            Ok(())
+        } else {
+            Err(format!(
+                "variant \"{}\" expected only {expected} responses, got {statuses:?}",
+                self.label
+            )
+            .into())
         }
     }
 }
@@ -99,7 +116,8 @@ pub(crate) async fn compare(
         concurrency: plan.load.concurrency,
     };
     for variant in variants {
-        driver::run(client, warmup, Arc::clone(&variant.make)).await?;
+        let warm = driver::run(client, warmup, Arc::clone(&variant.make)).await?;
+        variant.check(&warm.statuses)?;
     }
     let mut runs: Vec<Vec<Summary>> = vec![Vec::with_capacity(plan.rounds); variants.len()];
     for round in 0..plan.rounds {
@@ -109,11 +127,15 @@ pub(crate) async fn compare(
         }
     }
     let baseline = runs.first().cloned().unwrap_or_default();
-    Ok(variants
+    let outcomes: Vec<Outcome> = variants
         .iter()
         .zip(runs)
         .map(|(variant, summaries)| reduce(variant.label, &summaries, &baseline))
-        .collect())
+        .collect();
+    for (variant, outcome) in variants.iter().zip(&outcomes) {
+        variant.check(&outcome.statuses)?;
+    }
+    Ok(outcomes)
 }
 
 /// The order in which the variants run in a round: forwards in even rounds, backwards in odd
@@ -192,6 +214,20 @@ mod tests {
             statuses: BTreeMap::from([(status, requests)]),
             bytes,
         }
+    }
+
+    #[test]
+    fn a_variant_accepts_only_its_expected_status() {
+        let variant = Variant::new("v", StatusCode::NOT_MODIFIED, |_| {
+            Ok(Request::new(Full::default()))
+        });
+        assert!(variant.check(&BTreeMap::from([(304, 10)])).is_ok());
+        assert!(
+            variant
+                .check(&BTreeMap::from([(304, 9), (500, 1)]))
+                .is_err()
+        );
+        assert!(variant.check(&BTreeMap::from([(200, 10)])).is_err());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Scenarios 1–3: conditional GETs, each a set of variants compared side by side on the same data.
 
 use axum::http::header::IF_NONE_MATCH;
-use axum::http::{HeaderValue, Request, Uri};
+use axum::http::{HeaderValue, Request, StatusCode, Uri};
 use http_body_util::Full;
 
 use super::bench_app::{Fixture, Seeded};
@@ -107,8 +107,14 @@ fn early_tag_vs_loading(client: &HttpClient, cart: &Seeded) -> Result<ReadScenar
 }
 
 /// A variant that GETs `uri`, with `If-None-Match` when given.
+/// Expects 304 when the tag is sent (it is the current one), 200 otherwise.
 fn get(label: &'static str, uri: Uri, if_none_match: Option<HeaderValue>) -> Variant {
-    Variant::new(label, move |_| {
+    let expected = if if_none_match.is_some() {
+        StatusCode::NOT_MODIFIED
+    } else {
+        StatusCode::OK
+    };
+    Variant::new(label, expected, move |_| {
         let mut request = Request::get(uri.clone());
         if let Some(tag) = &if_none_match {
             request = request.header(IF_NONE_MATCH, tag.clone());

@@ -48,13 +48,13 @@ pub(crate) fn comparison_table(rows: &[ComparisonRow]) -> String {
 /// The table of conflicting-write runs.
 pub(crate) fn write_table(outcomes: &[WriteOutcome], servers: usize) -> String {
     let mut out = String::from(
-        "| writers | servers | updates/s | PUTs | 412 share | PUT p50 | PUT p99 | statuses | lost updates |\n\
-         |--:|--:|--:|--:|--:|--:|--:|---|--:|\n",
+        "| writers | servers | updates/s | PUTs | 412 share | PUT p50 | PUT p99 | statuses | bytes/PUT resp | lost updates |\n\
+         |--:|--:|--:|--:|--:|--:|--:|---|--:|--:|\n",
     );
     for outcome in outcomes {
         let _ = writeln!(
             out,
-            "| {} | {servers} | {:.0} | {} | {:.1}% | {} | {} | {} | {} |",
+            "| {} | {servers} | {:.0} | {} | {:.1}% | {} | {} | {} | {} | {} |",
             outcome.writers,
             outcome.updates_per_second,
             outcome.puts.requests,
@@ -62,6 +62,11 @@ pub(crate) fn write_table(outcomes: &[WriteOutcome], servers: usize) -> String {
             millis(outcome.puts.p50),
             millis(outcome.puts.p99),
             statuses(&outcome.puts.statuses),
+            outcome
+                .puts
+                .bytes
+                .checked_div(outcome.puts.requests)
+                .unwrap_or(0),
             outcome.lost_updates,
         );
     }
