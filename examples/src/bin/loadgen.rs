@@ -68,6 +68,7 @@ struct Options {
 }
 
 impl Options {
+    /// Applies `--quick` and keeps counts that must be positive at least 1.
     fn effective(mut self) -> Self {
         if self.quick {
             self.requests = (self.requests / 10).max(1);
