@@ -40,17 +40,14 @@ impl Carts {
         let id = id.to_owned();
         self.db
             .read(move |conn| {
-                conn.query_row(
-                    "SELECT version FROM carts WHERE id = ?1 AND deleted = 0",
-                    [&id],
-                    |row| row.get::<_, i64>(0),
-                )
-                .optional()
-                .map(|version| {
-                    version.map(|version| CartVersion {
-                        version: u64::try_from(version).unwrap_or(0),
+                conn.prepare_cached("SELECT version FROM carts WHERE id = ?1 AND deleted = 0")?
+                    .query_row([&id], |row| row.get::<_, i64>(0))
+                    .optional()
+                    .map(|version| {
+                        version.map(|version| CartVersion {
+                            version: u64::try_from(version).unwrap_or(0),
+                        })
                     })
-                })
             })
             .await
     }
@@ -155,11 +152,11 @@ impl Carts {
     }
 }
 
+/// One cart row, live or tombstone. The statement is cached on the connection: it runs on every
+/// read and every write, and compiling it each time is a large share of a small cart's read.
 fn read_row(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Row>> {
-    conn.query_row(
-        "SELECT version, deleted, owner, items FROM carts WHERE id = ?1",
-        [id],
-        |row| {
+    conn.prepare_cached("SELECT version, deleted, owner, items FROM carts WHERE id = ?1")?
+        .query_row([id], |row| {
             let version: i64 = row.get(0)?;
             let version = u64::try_from(version).unwrap_or(0);
             let deleted: bool = row.get(1)?;
@@ -176,9 +173,8 @@ fn read_row(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Ro
                 })
             };
             Ok(Row { cart, version })
-        },
-    )
-    .optional()
+        })
+        .optional()
 }
 
 fn list(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Listed<Cart>>> {

@@ -74,20 +74,18 @@ fn until_after(previous: SystemTime, now: SystemTime) -> Duration {
     next.duration_since(now).unwrap_or_default() + Duration::from_millis(1)
 }
 
+/// One product. The statement is cached on the connection: it runs on every read and write.
 fn current(conn: &rusqlite::Connection, sku: &str) -> rusqlite::Result<Option<Product>> {
-    conn.query_row(
-        "SELECT name, price, stock, modified_s FROM products WHERE sku = ?1",
-        [sku],
-        |row| {
+    conn.prepare_cached("SELECT name, price, stock, modified_s FROM products WHERE sku = ?1")?
+        .query_row([sku], |row| {
             Ok(Product {
                 name: row.get(0)?,
                 price: row.get(1)?,
                 stock: row.get(2)?,
                 modified_at: from_seconds(row.get(3)?),
             })
-        },
-    )
-    .optional()
+        })
+        .optional()
 }
 
 fn store(tx: &Transaction<'_>, sku: &str, product: &Product) -> rusqlite::Result<()> {
