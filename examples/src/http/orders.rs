@@ -37,7 +37,12 @@ pub(crate) async fn create(
 
 /// `GET /orders/{id}` (and HEAD): 304 when `If-None-Match` / `If-Modified-Since` say the client
 /// is current.
-#[conditional]
+///
+/// The precheck reads only the order's stored tag and date, so a client that is current gets
+/// its 304 (and a failed `If-Match` its 412) before the order is loaded and hashed. When the
+/// order is missing the precheck gives `None` and the body answers 404; otherwise the body loads
+/// the order and the response carries the tag computed from it, which equals the stored one.
+#[conditional(precheck = store.orders().validators(&id).await.map_err(ApiError::from))]
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,

@@ -15,6 +15,6 @@ mod validation;
 pub use cart::{Cart, CartBody, CartVersion};
 pub use line_item::LineItem;
 pub use listed::{Collection, Listed};
-pub use order::{Order, OrderBody};
+pub use order::{Order, OrderBody, OrderValidators};
 pub use product::{Product, ProductBody};
 pub use validation::{Invalid, Validate};

@@ -2,7 +2,7 @@
 
 use std::time::SystemTime;
 
-use etag_core::Versioned;
+use etag_core::{EntityTag, Versioned};
 use serde::{Deserialize, Serialize};
 
 use super::line_item::{LineItem, validate_items};
@@ -55,6 +55,44 @@ pub struct Order {
     #[serde(skip)]
     #[etag(last_modified)]
     pub modified_at: SystemTime,
+}
+
+/// Just an order's validators, as the store keeps them next to the order: all a conditional GET
+/// needs to decide on a 304, read without loading or hashing the order.
+///
+/// The store writes the tag from [`Order::etag`] in the same transaction as the order itself, so
+/// these validators equal the [`Order`]'s (see the [store's docs](crate::store#stored-entity-tags)).
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use etag_core::{EntityTag, Versioned};
+/// use etag_examples::model::OrderValidators;
+///
+/// let modified_at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+/// let validators = OrderValidators {
+///     etag: EntityTag::parse(br#""19989bb927c2f48ac9798d2d0d38e962""#)?,
+///     modified_at,
+/// };
+/// assert_eq!(validators.etag().to_string(), r#""19989bb927c2f48ac9798d2d0d38e962""#);
+/// assert_eq!(validators.last_modified(), Some(modified_at));
+/// # Ok::<(), etag_core::InvalidEntityTag>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderValidators {
+    /// The order's entity tag, as stored.
+    pub etag: EntityTag,
+    /// The date of the order's last write: its `Last-Modified`.
+    pub modified_at: SystemTime,
+}
+
+impl Versioned for OrderValidators {
+    fn etag(&self) -> EntityTag {
+        self.etag.clone()
+    }
+
+    fn last_modified(&self) -> Option<SystemTime> {
+        Some(self.modified_at)
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use etag_core::EntityTag;
 use rusqlite::types::Type;
 
 use crate::model::LineItem;
@@ -16,6 +17,17 @@ pub(super) fn items_to_sql(items: &[LineItem]) -> rusqlite::Result<String> {
 pub(super) fn items_from_sql(index: usize, text: &str) -> rusqlite::Result<Vec<LineItem>> {
     serde_json::from_str(text)
         .map_err(|error| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, error.into()))
+}
+
+/// An entity tag as stored: its exact wire form (`"…"` or `W/"…"`), which
+/// [`EntityTag::parse`] reads back to the same tag.
+///
+/// A tag whose opaque bytes are not UTF-8 (legal `obs-text`) has no exact text form and is
+/// refused rather than stored altered; the shop's tags are hex digests and versions, so this
+/// never happens in practice.
+pub(crate) fn etag_to_sql(tag: &EntityTag) -> rusqlite::Result<String> {
+    String::from_utf8(tag.to_header_value().as_bytes().to_vec())
+        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(error.into()))
 }
 
 /// Milliseconds since the Unix epoch (0 for times before it, which the clock never gives).
@@ -49,7 +61,9 @@ pub(super) fn with_fresh_id<T>(
     const ATTEMPTS: usize = 4;
     let mut last_error = None;
     for _ in 0..ATTEMPTS {
-        let id: String = tx.query_row("SELECT lower(hex(randomblob(8)))", [], |row| row.get(0))?;
+        let id: String = tx
+            .prepare_cached("SELECT lower(hex(randomblob(8)))")?
+            .query_row([], |row| row.get(0))?;
         match insert(&id) {
             Ok(value) => return Ok((id, value)),
             Err(error)

@@ -33,6 +33,32 @@
 //!   weak tag never satisfies `If-Match`), so their dates never run ahead, at the price of one
 //!   write per product per second.
 //! - **Carts** have no date: their version tag is their only validator.
+//!
+//! # Stored entity tags
+//!
+//! An order's tag is a hash of its content, so deciding a conditional GET from the order itself
+//! means loading and decoding every item and hashing them: nearly all the work of a 200. So each
+//! order's row also holds its tag (column `etag`, next to `modified_ms`), and
+//! [`Orders::validators`] reads just those two columns for the GET's precheck.
+//!
+//! The stored tag always equals the tag computed from the stored order, because both come from
+//! one value in one transaction: every write (create, replace, patch) builds the new [`Order`],
+//! computes `order.etag()` from it, and writes the tag and the order's columns in the same
+//! statement of the same transaction. Nothing can commit one without the other, and readers see
+//! both or neither. Existing databases were tagged the same way by migration 3, which computed
+//! each order's tag with `Order::etag` while rebuilding the table. The schema backs this up
+//! against other writers: the column is `NOT NULL` without a default (an `INSERT` that forgets
+//! it fails), and a trigger refuses any in-place `UPDATE` of an order's content (the store
+//! replaces the row whole), so a process running an older binary cannot leave a stale tag
+//! behind.
+//!
+//! The tag depends on the canonical encoding of `Order`'s fields (`#[derive(Versioned)]`): a
+//! change to that encoding, to the fields that make up the tag, or to how tags are written as
+//! text changes the computed tag, and must come with a migration that recomputes the stored
+//! tag of every order, as migration 3 does. Without it, the precheck would decide from tags that
+//! no longer match the ones responses send.
+//!
+//! [`Order`]: crate::model::Order
 
 mod carts;
 mod codec;
@@ -44,6 +70,8 @@ use std::path::PathBuf;
 pub use carts::Carts;
 pub use orders::Orders;
 pub use products::Products;
+
+pub(crate) use codec::etag_to_sql;
 
 use crate::db::{Database, DbError};
 
