@@ -6,7 +6,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::HeaderValue;
 use etag_core::Versioned;
-use etag_examples::db::Database;
 use etag_examples::model::{CartBody, LineItem, OrderBody};
 use etag_examples::store::Store;
 use tempfile::TempDir;
@@ -57,7 +56,6 @@ impl BenchApp {
         let fixture = seed(&store).await?;
         let bench = BenchState {
             store: store.clone(),
-            db: Database::open(&path).await?,
         };
         let primary = RunningServer::start(
             etag_examples::http::router(store.clone()).merge(bench_routes::routes(bench)),

@@ -5,10 +5,14 @@
 //! - `/bench/hand-written/orders/{id}`: plain axum, validators set by hand, body from
 //!   `serde_json::to_vec` (the same work as the attribute);
 //! - `/bench/hand-written-json/orders/{id}`: the same with axum's `Json` response;
-//! - `/bench/conditional/orders/{id}` and `/bench/conditional/carts/{id}`: `#[conditional]`;
-//! - `/bench/conditional-memoized/orders/{id}`: `#[conditional]` on an order whose tag is
-//!   computed once per request;
+//! - `/bench/conditional/orders/{id}` and `/bench/conditional/carts/{id}`: `#[conditional]`
+//!   without a precheck, deciding after loading the resource and computing its tag;
+//! - `/bench/precheck/orders/{id}`: `#[conditional(precheck = …)]` deciding from the order's
+//!   stored tag and date, exactly as the shop's own `GET /orders/{id}` does;
 //! - `/bench/early-tag/carts/{id}`: `#[conditional(precheck = …)]` reading only the version.
+//!
+//! The shop's own routes carry its middleware (request log, revalidation headers); these do
+//! not, so that two variants differ in their handler alone.
 
 use axum::Json;
 use axum::Router;
@@ -19,22 +23,16 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use etag_core::{
-    EntityTag, PreconditionError, Preconditions, ProblemDetails, ResourceState, Versioned,
-    conditional,
+    PreconditionError, Preconditions, ProblemDetails, ResourceState, Versioned, conditional,
 };
-use etag_examples::db::{Database, DbError};
+use etag_examples::db::DbError;
 use etag_examples::model::{Cart, Order};
 use etag_examples::store::Store;
-use serde::Serialize;
-use std::sync::OnceLock;
-use std::time::SystemTime;
 
-/// What the bench handlers share: the shop's store, and a raw handle on the same database for the
-/// one cheap read the shop's store does not offer (a cart's version alone).
+/// What the bench handlers share: the shop's store.
 #[derive(Clone)]
 pub(crate) struct BenchState {
     pub(crate) store: Store,
-    pub(crate) db: Database,
 }
 
 /// The bench routes, to merge into the shop's router.
@@ -46,10 +44,7 @@ pub(crate) fn routes(state: BenchState) -> Router {
             get(hand_written_json_order),
         )
         .route("/bench/conditional/orders/{id}", get(conditional_order))
-        .route(
-            "/bench/conditional-memoized/orders/{id}",
-            get(conditional_memoized_order),
-        )
+        .route("/bench/precheck/orders/{id}", get(precheck_order))
         .route("/bench/conditional/carts/{id}", get(conditional_cart))
         .route("/bench/early-tag/carts/{id}", get(early_tag_cart))
         .with_state(state)
@@ -145,43 +140,15 @@ async fn conditional_order(
     load(state.store.orders().get(&id).await)
 }
 
-/// The same GET under `#[conditional]`, its tag memoized: what the attribute costs once `Tagged`
-/// computes the validators a single time (today it asks the value twice per GET).
-#[conditional]
-async fn conditional_memoized_order(
+/// The same GET under `#[conditional(precheck = …)]`, as the shop's `GET /orders/{id}` has it:
+/// the order's stored tag and date decide a 304 (or a failed `If-Match`'s 412) before the body
+/// loads the order; a 200 reads both, the validators and then the order.
+#[conditional(precheck = state.store.orders().validators(&id).await.map_err(ReadError::Database))]
+async fn precheck_order(
     State(state): State<BenchState>,
     Path(id): Path<String>,
-) -> Result<MemoizedTag<Order>, ReadError> {
-    load(state.store.orders().get(&id).await).map(MemoizedTag::new)
-}
-
-/// A value whose tag is computed at most once, however often it is asked for; serialized exactly
-/// as the value itself.
-#[derive(Serialize)]
-#[serde(transparent)]
-struct MemoizedTag<T> {
-    value: T,
-    #[serde(skip)]
-    tag: OnceLock<EntityTag>,
-}
-
-impl<T> MemoizedTag<T> {
-    fn new(value: T) -> Self {
-        Self {
-            value,
-            tag: OnceLock::new(),
-        }
-    }
-}
-
-impl<T: Versioned> Versioned for MemoizedTag<T> {
-    fn etag(&self) -> EntityTag {
-        self.tag.get_or_init(|| self.value.etag()).clone()
-    }
-
-    fn last_modified(&self) -> Option<SystemTime> {
-        self.value.last_modified()
-    }
+) -> Result<Order, ReadError> {
+    load(state.store.orders().get(&id).await)
 }
 
 /// A cart under `#[conditional]`, loaded in full before the 304 is decided.
@@ -193,40 +160,14 @@ async fn conditional_cart(
     load(state.store.carts().get(&id).await)
 }
 
-/// The same cart under `#[conditional(precheck = …)]`: the version column alone decides a 304
-/// before the handler body loads anything.
-#[conditional(precheck = cart_version(&state.db, &id).await)]
+/// The same cart under `#[conditional(precheck = …)]`: the version column alone (the store's
+/// `Carts::version`) decides a 304 before the handler body loads anything.
+#[conditional(precheck = state.store.carts().version(&id).await.map_err(ReadError::Database))]
 async fn early_tag_cart(
     State(state): State<BenchState>,
     Path(id): Path<String>,
 ) -> Result<Cart, ReadError> {
     load(state.store.carts().get(&id).await)
-}
-
-/// A cart's tag, from its version column alone; `None` when there is no such cart.
-async fn cart_version(db: &Database, id: &str) -> Result<Option<CartVersion>, ReadError> {
-    let id = id.to_owned();
-    db.read(move |conn| {
-        conn.prepare_cached("SELECT version FROM carts WHERE id = ?1 AND deleted = 0")?
-            .query_row([&id], |row| row.get::<_, u64>(0))
-            .map(Some)
-            .or_else(|error| match error {
-                rusqlite::Error::QueryReturnedNoRows => Ok(None),
-                other => Err(other),
-            })
-    })
-    .await
-    .map(|version| version.map(CartVersion))
-    .map_err(ReadError::Database)
-}
-
-/// Just a cart's version: the validators of a cart without its items.
-struct CartVersion(u64);
-
-impl Versioned for CartVersion {
-    fn etag(&self) -> EntityTag {
-        EntityTag::from_version(self.0)
-    }
 }
 
 /// Why a bench read answers with an error.
@@ -261,39 +202,4 @@ fn internal_error(error: &DbError) -> Response {
         "The database read failed.",
     )
     .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::cell::Cell;
-
-    /// Counts how often its tag is computed.
-    #[derive(Serialize)]
-    struct Counted {
-        name: &'static str,
-        #[serde(skip)]
-        computed: Cell<u32>,
-    }
-
-    impl Versioned for Counted {
-        fn etag(&self) -> EntityTag {
-            self.computed.set(self.computed.get() + 1);
-            EntityTag::from_version(7_u64)
-        }
-    }
-
-    #[test]
-    fn memoized_tag_is_computed_once_and_serializes_as_the_value() {
-        let memo = MemoizedTag::new(Counted {
-            name: "x",
-            computed: Cell::new(0),
-        });
-        assert_eq!(memo.etag(), memo.etag());
-        assert_eq!(memo.value.computed.get(), 1);
-        assert_eq!(
-            serde_json::to_string(&memo).expect("serializable"),
-            r#"{"name":"x"}"#
-        );
-    }
 }
