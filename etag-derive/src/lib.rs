@@ -76,7 +76,52 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 /// Use it through `etag_core::conditional` (features `derive` and `axum`); the guide in
 /// etag-core's crate documentation shows a complete GET/PUT service.
 ///
-/// ```ignore
+/// ```
+/// # use std::collections::HashMap;
+/// # use std::sync::{Arc, Mutex};
+/// # use axum::extract::{Path, State};
+/// # use axum::response::{IntoResponse, Response};
+/// # use axum::Json;
+/// # use etag_core::{PreconditionError, Preconditions, Versioned, conditional};
+/// # #[derive(Clone, serde::Serialize, Versioned)]
+/// # struct Order { #[etag(version)] version: u64, items: Vec<String> }
+/// # #[derive(serde::Deserialize)]
+/// # struct OrderInput { items: Vec<String> }
+/// # impl OrderInput {
+/// #     fn apply(&self, order: &Order) -> Order {
+/// #         Order { version: order.version + 1, items: self.items.clone() }
+/// #     }
+/// # }
+/// # enum ApiError { NotFound, Precondition(PreconditionError) }
+/// # impl From<PreconditionError> for ApiError {
+/// #     fn from(error: PreconditionError) -> Self { Self::Precondition(error) }
+/// # }
+/// # impl IntoResponse for ApiError {
+/// #     fn into_response(self) -> Response {
+/// #         match self {
+/// #             Self::NotFound => axum::http::StatusCode::NOT_FOUND.into_response(),
+/// #             Self::Precondition(error) => error.into_response(),
+/// #         }
+/// #     }
+/// # }
+/// # #[derive(Clone, Default)]
+/// # struct Db(Arc<Mutex<HashMap<u64, Order>>>);
+/// # impl Db {
+/// #     async fn load(&self, id: u64) -> Result<Order, ApiError> {
+/// #         let orders = self.0.lock().map_err(|_| ApiError::NotFound)?;
+/// #         orders.get(&id).cloned().ok_or(ApiError::NotFound)
+/// #     }
+/// #     async fn update(
+/// #         &self,
+/// #         id: u64,
+/// #         change: impl FnOnce(&Order) -> Result<Order, PreconditionError>,
+/// #     ) -> Result<Order, ApiError> {
+/// #         let mut orders = self.0.lock().map_err(|_| ApiError::NotFound)?;
+/// #         let current = orders.get_mut(&id).ok_or(ApiError::NotFound)?;
+/// #         *current = change(current)?;
+/// #         Ok(current.clone())
+/// #     }
+/// # }
 /// #[conditional]                                         // GET/HEAD: 304 from the returned value
 /// async fn get_order(State(db): State<Db>, Path(id): Path<u64>) -> Result<Order, ApiError> {
 ///     db.load(id).await
@@ -87,6 +132,9 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 ///                    Json(input): Json<OrderInput>) -> Result<Order, ApiError> {
 ///     db.update(id, |current| pre.check(current).map(|()| input.apply(current))).await
 /// }
+/// # let _: axum::Router = axum::Router::new()
+/// #     .route("/orders/{id}", axum::routing::get(get_order).put(put_order))
+/// #     .with_state(Db::default());
 /// ```
 ///
 /// The result is a plain axum handler whose first extractor parses the conditional headers, so a
