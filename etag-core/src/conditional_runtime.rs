@@ -52,6 +52,14 @@ impl<S: Send + Sync, const REQUIRE: bool> FromRequestParts<S> for ConditionalReq
     }
 }
 
+impl<const REQUIRE: bool> ConditionalRequest<REQUIRE> {
+    /// Whether the request carries a precondition the evaluator will look at; without one a
+    /// precheck cannot answer early, so the generated handler does not run it.
+    pub fn has_preconditions(&self) -> bool {
+        self.pre.is_conditional()
+    }
+}
+
 /// What a `precheck = …` expression of `#[conditional]` may evaluate to: the current state of the
 /// resource, read cheaply (a version column, an `updated_at`), before the handler runs.
 ///

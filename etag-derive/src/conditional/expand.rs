@@ -43,11 +43,15 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
     // Spanned at the user's expression and return type, so that "not a PrecheckResult" and "not
     // IntoConditionalResponse" point there rather than at the attribute.
     let precheck = options.precheck.as_ref().map(|expr| {
+        // Evaluated only when the request has a precondition: without one nothing can be
+        // answered early, and the cheap read would be a second trip to the store for a 200.
         quote_spanned! {expr.span()=>
-            if let ::core::option::Option::Some(__etag_early) =
-                #private::precheck(&__etag_request, #expr)
-            {
-                return __etag_early;
+            if __etag_request.has_preconditions() {
+                if let ::core::option::Option::Some(__etag_early) =
+                    #private::precheck(&__etag_request, #expr)
+                {
+                    return __etag_early;
+                }
             }
         }
     });
