@@ -34,9 +34,14 @@ impl ResourceState {
         }
     }
 
-    /// The state of a present value.
+    /// The state of a value: its validators, or `Missing` when it does not
+    /// [exist](Versioned::exists) (`None`).
     pub fn of<T: Versioned + ?Sized>(value: &T) -> Self {
-        Self::present(value.etag(), value.last_modified())
+        if value.exists() {
+            Self::present(value.etag(), value.last_modified())
+        } else {
+            Self::Missing
+        }
     }
 
     /// `Missing` for `None`, the value's validators for `Some`.
@@ -52,6 +57,20 @@ impl ResourceState {
     }
 
     /// The modification time, truncated to whole seconds as HTTP dates are.
+    /// Whether the modification time can serve as a strong validator (RFC 9110 §8.8.2.2): a
+    /// second or more before now, so no later change within the same second can share it.
+    fn has_strong_date(&self) -> bool {
+        match self {
+            Self::Present {
+                last_modified: Some(time),
+                ..
+            } => time
+                .checked_add(Duration::from_secs(1))
+                .is_some_and(|later| later <= SystemTime::now()),
+            _ => false,
+        }
+    }
+
     fn last_modified_seconds(&self) -> Option<SystemTime> {
         match self {
             Self::Present {
@@ -84,8 +103,9 @@ impl Preconditions {
     /// be used against this state (an `If-Unmodified-Since` on a resource without a modification
     /// time) is answered with 428. OPTIONS, CONNECT and TRACE always proceed.
     pub fn evaluate(&self, state: &ResourceState) -> Result<(), PreconditionError> {
-        self.probe.record();
-        self.evaluate_unrecorded(state)
+        let outcome = self.evaluate_unrecorded(state);
+        self.probe.record(outcome.is_ok());
+        outcome
     }
 
     /// [`evaluate`](Self::evaluate) without telling the `#[conditional]` runtime: for its own
@@ -134,8 +154,9 @@ impl Preconditions {
         Ok(())
     }
 
-    /// Evaluates against a present value: shorthand for
-    /// `evaluate(&ResourceState::of(current))`.
+    /// Evaluates against the current value: shorthand for
+    /// `evaluate(&ResourceState::of(current))`. An `Option` works too: `None` is evaluated as a
+    /// missing resource.
     ///
     /// Call it inside the write, on the state the write is about to replace, so that check and
     /// write are one atomic step.
@@ -150,8 +171,9 @@ impl Preconditions {
     }
 
     /// Whether the request could use a `Range` against this state (RFC 9110 §13.1.5): a GET with
-    /// `Range`, and either no `If-Range` or one that matches (strong comparison for a tag, an exact
-    /// match of the modification time for a date).
+    /// `Range`, and either no `If-Range` or one that matches (strong comparison for a tag; for a
+    /// date, an exact match of a modification time that is a strong validator, i.e. at least one
+    /// second in the past, §8.8.2.2).
     pub fn range_applies(&self, state: &ResourceState) -> bool {
         if self.method != http::Method::GET || !self.has_range {
             return false;
@@ -159,7 +181,9 @@ impl Preconditions {
         match &self.if_range {
             None => true,
             Some(IfRange::Tag(tag)) => state.etag().is_some_and(|current| tag.strong_eq(current)),
-            Some(IfRange::Date(date)) => state.last_modified_seconds() == Some(*date),
+            Some(IfRange::Date(date)) => {
+                state.last_modified_seconds() == Some(*date) && state.has_strong_date()
+            }
             Some(IfRange::Invalid) => false,
         }
     }

@@ -75,8 +75,7 @@ pub struct Tagged<T> {
 
 #[derive(Debug, Clone)]
 struct Evaluated {
-    etag: EntityTag,
-    last_modified: Option<SystemTime>,
+    state: ResourceState,
     refusal: Option<PreconditionError>,
 }
 
@@ -127,25 +126,22 @@ impl<T> Tagged<T> {
 
 impl<T: Versioned> Tagged<T> {
     /// Evaluates the request's preconditions against this value, which must be the current state
-    /// of the resource, to answer a GET or HEAD with 304 (or 412) when they say so.
+    /// of the resource, to answer a GET or HEAD with 304 (or 412) when they say so. Call it after
+    /// [`with_status`](Self::with_status).
     ///
-    /// For other methods this changes nothing: a write checks the state it is about to replace,
-    /// inside the write ([`Preconditions::check`]), and this value is the state after the write.
+    /// Preconditions only apply to a response that would otherwise be a 2xx (RFC 9110 §13.2.1),
+    /// so a non-2xx status, or a value that does not [exist](Versioned::exists) (`None`, answered
+    /// with 404), is left alone. For other methods this changes nothing: a write checks the state
+    /// it is about to replace, inside the write ([`Preconditions::check`]), and this value is the
+    /// state after the write.
     pub fn evaluate(mut self, pre: &Preconditions) -> Self {
-        if is_get_or_head(pre.method()) {
+        if is_get_or_head(pre.method()) && self.status.is_success() {
             let state = ResourceState::of(&self.value);
-            let refusal = pre.evaluate_unrecorded(&state).err();
-            if let ResourceState::Present {
-                etag,
-                last_modified,
-            } = state
-            {
-                self.evaluated = Some(Evaluated {
-                    etag,
-                    last_modified,
-                    refusal,
-                });
-            }
+            let refusal = match state {
+                ResourceState::Missing => None,
+                ResourceState::Present { .. } => pre.evaluate_unrecorded(&state).err(),
+            };
+            self.evaluated = Some(Evaluated { state, refusal });
         }
         self
     }
@@ -154,17 +150,20 @@ impl<T: Versioned> Tagged<T> {
 impl<T: Versioned + Serialize> IntoResponse for Tagged<T> {
     fn into_response(self) -> Response {
         // A derived tag hashes every selected field: compute it once per response.
-        let Evaluated {
-            etag,
-            last_modified,
-            refusal,
-        } = match self.evaluated {
+        let Evaluated { state, refusal } = match self.evaluated {
             Some(evaluated) => evaluated,
             None => Evaluated {
-                etag: self.value.etag(),
-                last_modified: self.value.last_modified(),
+                state: ResourceState::of(&self.value),
                 refusal: None,
             },
+        };
+        let ResourceState::Present {
+            etag,
+            last_modified,
+        } = state
+        else {
+            return ProblemDetails::new(StatusCode::NOT_FOUND, "The resource does not exist.")
+                .into_response();
         };
         match refusal {
             Some(PreconditionError::NotModified { .. }) => {
@@ -212,6 +211,10 @@ impl<T: Versioned> Versioned for Json<T> {
 
     fn last_modified(&self) -> Option<SystemTime> {
         self.0.last_modified()
+    }
+
+    fn exists(&self) -> bool {
+        self.0.exists()
     }
 }
 
@@ -357,6 +360,46 @@ mod tests {
                 "{status}"
             );
         }
+    }
+
+    #[test]
+    fn preconditions_do_not_apply_to_a_non_2xx_response() {
+        // RFC 9110 §13.2.1: a response that would not be 2xx ignores the preconditions.
+        let response = Tagged::new(Doc("x"))
+            .with_status(StatusCode::ACCEPTED)
+            .evaluate(&get_with(header::IF_NONE_MATCH, "*"))
+            .into_response();
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_MODIFIED,
+            "2xx still evaluates"
+        );
+        for status in [StatusCode::NOT_FOUND, StatusCode::GONE] {
+            let response = Tagged::new(Doc("x"))
+                .with_status(status)
+                .evaluate(&get_with(header::IF_NONE_MATCH, "*"))
+                .into_response();
+            assert_eq!(response.status(), status);
+        }
+    }
+
+    #[test]
+    fn none_is_a_404_whatever_the_preconditions() {
+        for pre in [
+            get_with(header::IF_NONE_MATCH, "*"),
+            get_with(header::IF_MATCH, "*"),
+            Preconditions::none(Method::GET),
+        ] {
+            let response = Tagged::new(None::<Doc<&str>>)
+                .evaluate(&pre)
+                .into_response();
+            assert_eq!(response.status(), StatusCode::NOT_FOUND);
+            assert_eq!(response.headers()[CONTENT_TYPE], crate::PROBLEM_JSON);
+            assert!(response.headers().get(ETAG).is_none());
+        }
+        let present = Tagged::new(Some(Doc("x"))).into_response();
+        assert_eq!(present.status(), StatusCode::OK);
+        assert_eq!(present.headers()[ETAG], "\"9\"");
     }
 
     #[test]

@@ -28,10 +28,12 @@ use crate::EntityTag;
 /// assert_eq!(Cart { version: 4 }.etag().to_string(), "\"4\"");
 /// ```
 ///
-/// References, smart pointers and `Option` delegate to the value inside. Sequences (`Vec`, slices,
+/// References and smart pointers delegate to the value inside, and so does `Some(value)`; `None`
+/// is a resource that does not exist (see [`exists`](Self::exists)). Sequences (`Vec`, slices,
 /// arrays, `VecDeque`) get a collection tag that combines their items' tags in order, so a listing's
-/// tag changes whenever any item changes, or the order does; it is weak if any item's tag is weak,
-/// and its modification time is the latest of the items'.
+/// tag changes whenever any item changes, or the order does; it is weak if any item's tag is weak.
+/// A sequence has no modification time: the latest of its items' would not move when an item is
+/// removed, so it could not be trusted for `If-Modified-Since` / `If-Unmodified-Since`.
 pub trait Versioned {
     /// The entity tag of the current representation.
     fn etag(&self) -> EntityTag;
@@ -40,6 +42,13 @@ pub trait Versioned {
     /// evaluator truncates this value accordingly.
     fn last_modified(&self) -> Option<SystemTime> {
         None
+    }
+
+    /// Whether the value is a current representation at all. `Option::None` is the one value
+    /// that says no: preconditions evaluate it as a missing resource (`If-Match: *` fails,
+    /// `If-None-Match: *` passes), and a response made from it is a 404. Every other value exists.
+    fn exists(&self) -> bool {
+        true
     }
 }
 
@@ -52,6 +61,9 @@ macro_rules! delegate_versioned {
             }
             fn last_modified(&self) -> Option<SystemTime> {
                 (**self).last_modified()
+            }
+            fn exists(&self) -> bool {
+                (**self).exists()
             }
         }
     )*};
@@ -72,11 +84,14 @@ impl<T: Versioned + ToOwned + ?Sized> Versioned for Cow<'_, T> {
     fn last_modified(&self) -> Option<SystemTime> {
         self.as_ref().last_modified()
     }
+    fn exists(&self) -> bool {
+        self.as_ref().exists()
+    }
 }
 
-/// `Some(value)` has the value's validators; `None` has the tag of an empty collection and no
-/// modification time. (To evaluate preconditions against a resource that does not exist, use
-/// [`ResourceState::Missing`](crate::ResourceState::Missing).)
+/// `Some(value)` is the value; `None` is a resource that does not exist: preconditions evaluate it
+/// as [`ResourceState::Missing`](crate::ResourceState::Missing), and a response made from it is a
+/// 404. (Its `etag()`, the tag of an empty collection, is never sent.)
 impl<T: Versioned> Versioned for Option<T> {
     fn etag(&self) -> EntityTag {
         match self {
@@ -86,6 +101,9 @@ impl<T: Versioned> Versioned for Option<T> {
     }
     fn last_modified(&self) -> Option<SystemTime> {
         self.as_ref().and_then(Versioned::last_modified)
+    }
+    fn exists(&self) -> bool {
+        self.as_ref().is_some_and(Versioned::exists)
     }
 }
 
@@ -103,9 +121,6 @@ macro_rules! sequence_versioned {
         impl<$t: Versioned $(, const $n: usize)?> Versioned for $ty {
             fn etag(&self) -> EntityTag {
                 combine_tags(self.iter())
-            }
-            fn last_modified(&self) -> Option<SystemTime> {
-                self.iter().filter_map(Versioned::last_modified).max()
             }
         }
     )*};
@@ -182,9 +197,26 @@ mod tests {
         assert_ne!(ab.etag(), a.etag());
         assert_ne!(a.etag(), Item("a", false, 1).etag());
         assert_eq!(ab.etag(), [Item("a", false, 1), Item("b", false, 5)].etag());
+        // The newest item's date would not move when an item is removed: no date at all.
+        assert_eq!(ab.last_modified(), None);
+    }
+
+    #[test]
+    fn collection_tags_are_pinned() {
+        // Part of the stable contract: a change here invalidates every cached listing tag.
+        let a = EntityTag::strong("a").expect("valid");
+        let b = EntityTag::weak("b").expect("valid");
         assert_eq!(
-            ab.last_modified(),
-            Some(SystemTime::UNIX_EPOCH + Duration::from_secs(5))
+            Vec::<EntityTag>::new().etag().to_string(),
+            "\"78ffae4e936a03ab5cd97450e171f216\""
+        );
+        assert_eq!(
+            vec![a.clone()].etag().to_string(),
+            "\"205e81d3d1b0b05214cae9678cd4d5e5\""
+        );
+        assert_eq!(
+            vec![a, b].etag().to_string(),
+            "W/\"924414ea2d67c7492a2b598cdcfe6a10\""
         );
     }
 
@@ -206,8 +238,11 @@ mod tests {
     }
 
     #[test]
-    fn empty_collection_and_none_agree() {
-        assert_eq!(Vec::<Item>::new().etag(), None::<Item>.etag());
-        assert_eq!(Vec::<Item>::new().last_modified(), None);
+    fn none_does_not_exist_but_an_empty_collection_does() {
+        assert!(!None::<Item>.exists());
+        assert!(!Some(None::<Item>).exists());
+        assert!(Some(Item("a", false, 1)).exists());
+        assert!(Vec::<Item>::new().exists());
+        assert!(!Arc::new(None::<Item>).exists());
     }
 }

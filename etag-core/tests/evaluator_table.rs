@@ -945,4 +945,45 @@ fn if_range_is_evaluated_only_with_range_on_get() {
         !applies(Method::GET, &[range, (IF_RANGE, "garbage")]),
         "13.1.5 invalid If-Range"
     );
+
+    // §8.8.2.2: a modification time within the last second is a weak validator.
+    let now = SystemTime::now();
+    let just_modified = ResourceState::present(EntityTag::strong("abc").expect("valid"), Some(now));
+    let mut headers = HeaderMap::new();
+    headers.append(RANGE, HeaderValue::from_static("bytes=0-9"));
+    headers.append(
+        IF_RANGE,
+        HeaderValue::from_str(&httpdate::fmt_http_date(now)).expect("an HTTP date"),
+    );
+    let pre = Preconditions::parse(&Method::GET, &headers).expect("valid");
+    assert!(
+        !pre.range_applies(&just_modified),
+        "8.8.2.2 a date this recent is weak"
+    );
+}
+
+#[test]
+fn none_is_evaluated_as_a_missing_resource() {
+    // §13.1.1 / §13.1.2: `*` asks whether a current representation exists; `None` is none.
+    let put = |name: HeaderName| {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_static("*"));
+        Preconditions::parse(&Method::PUT, &headers).expect("valid")
+    };
+    let missing: Option<EntityTag> = None;
+    let present = Some(EntityTag::strong("abc").expect("valid"));
+    assert_eq!(
+        put(IF_MATCH).check(&missing),
+        Err(PreconditionError::Failed {
+            condition: IF_MATCH
+        })
+    );
+    assert_eq!(put(IF_MATCH).check(&present), Ok(()));
+    assert_eq!(put(IF_NONE_MATCH).check(&missing), Ok(()));
+    assert_eq!(
+        put(IF_NONE_MATCH).check(&present),
+        Err(PreconditionError::Failed {
+            condition: IF_NONE_MATCH
+        })
+    );
 }
