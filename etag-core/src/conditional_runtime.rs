@@ -19,7 +19,7 @@ use serde::Serialize;
 
 use crate::extract::ParsedByConditional;
 use crate::preconditions::{ignores_preconditions, is_get_or_head};
-use crate::probe::EvaluationProbe;
+use crate::probe::{EvaluationProbe, LastEvaluation};
 use crate::{PreconditionError, Preconditions, ProblemDetails, ResourceState, Tagged, Versioned};
 
 /// The injected first extractor of a `#[conditional]` handler: parses the conditional headers
@@ -170,8 +170,9 @@ pub fn precheck<const REQUIRE: bool>(
 ///   `If-Modified-Since` gives 304 without serializing it, a failed `If-Match` gives 412.
 /// - OPTIONS, CONNECT, TRACE: preconditions do not apply.
 /// - Any other method: the handler must have evaluated the preconditions against the state its
-///   write replaced. A success response from a handler that never did is replaced by a 500 and
-///   logged, because the write may have overwritten a concurrent change the client never saw.
+///   write replaced, and the last evaluation must have passed. A success response from a handler
+///   that never checked, or that went on after a failed check, is replaced by a 500 and logged,
+///   because the write may have overwritten a concurrent change the client never saw.
 #[doc(hidden)]
 pub fn respond<const REQUIRE: bool>(
     request: ConditionalRequest<REQUIRE>,
@@ -185,13 +186,27 @@ pub fn respond<const REQUIRE: bool>(
     if is_get_or_head(method) {
         return tagged.evaluate(&request.pre).into_response();
     }
-    if ignores_preconditions(method)
-        || !tagged.status().is_success()
-        || request.pre.probe.was_evaluated()
-    {
+    if ignores_preconditions(method) || !tagged.status().is_success() {
         return tagged.into_response();
     }
-    unchecked_write(method, &request.uri, tagged.status())
+    match request.pre.probe.last() {
+        LastEvaluation::Passed => tagged.into_response(),
+        LastEvaluation::None => unchecked_write(
+            method,
+            &request.uri,
+            tagged.status(),
+            "without evaluating the request's preconditions: take `pre: Preconditions` as an \
+             argument and call `pre.check(&current)` (or `pre.check_missing()` for a create) inside \
+             the write",
+        ),
+        LastEvaluation::Failed => unchecked_write(
+            method,
+            &request.uri,
+            tagged.status(),
+            "although the last evaluation of its preconditions failed: return the error of \
+             `pre.check(&current)` (with `?`) instead of going on with the write",
+        ),
+    }
 }
 
 /// [`respond`] for a handler spelled `-> Result<T, E>`: the same, with the bounds on `T` and `E`
@@ -208,14 +223,14 @@ where
     respond(request, output)
 }
 
-fn unchecked_write(method: &Method, uri: &Uri, status: StatusCode) -> Response {
+/// A 500 for a write that succeeded without a passing check; `fault` says what the handler did.
+fn unchecked_write(method: &Method, uri: &Uri, status: StatusCode, fault: &str) -> Response {
     tracing::error!(
         %method,
         %uri,
         %status,
-        "a #[conditional] handler answered a write with success without evaluating the request's \
-         preconditions: take `pre: Preconditions` as an argument and call `pre.check(&current)` \
-         (or `pre.check_missing()` for a create) inside the write; the response was replaced by a 500"
+        "a #[conditional] handler answered a write with success {fault}; the response was \
+         replaced by a 500"
     );
     ProblemDetails::new(
         StatusCode::INTERNAL_SERVER_ERROR,

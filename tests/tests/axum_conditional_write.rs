@@ -219,6 +219,20 @@ async fn a_conditional_write_that_never_checked_is_refused_with_500() {
 }
 
 #[tokio::test]
+async fn a_conditional_write_that_went_on_after_a_failed_check_is_refused_with_500() {
+    let app = router(Shop::with_order(1, 3));
+    // The check passes: the write is reported as it is.
+    let reply = put(&app, "/ignoring/orders/1", &[("if-match", "\"3\"")], BODY).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.header("etag"), Some("\"4\""));
+    // The check fails but the handler writes anyway: never reported as a success.
+    let reply = put(&app, "/ignoring/orders/1", &[("if-match", "\"3\"")], BODY).await;
+    assert_eq!(reply.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(reply.header("etag").is_none());
+    assert_eq!(reply.json()["status"], 500);
+}
+
+#[tokio::test]
 async fn options_on_a_write_route_ignores_preconditions() {
     let app = router(Shop::with_order(1, 3));
     let reply = send(

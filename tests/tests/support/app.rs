@@ -285,6 +285,22 @@ async fn put_order_unchecked(
     Ok(order.clone())
 }
 
+/// A write that checks but ignores a failed check: the runtime must refuse to report success.
+#[conditional]
+async fn put_order_ignoring_the_check(
+    State(shop): State<Shop>,
+    Path(id): Path<u64>,
+    pre: Preconditions,
+    Json(input): Json<OrderInput>,
+) -> Result<Order, ApiError> {
+    let mut orders = shop.orders.write().await;
+    let order = orders.get_mut(&id).ok_or(ApiError::NotFound)?;
+    let _ignored = pre.check(&*order);
+    order.items = input.items;
+    order.version += 1;
+    Ok(order.clone())
+}
+
 /// Check and write under one lock: the atomic step a SQL `UPDATE … WHERE version = ?` gives.
 async fn write_order(
     shop: &Shop,
@@ -366,6 +382,10 @@ pub(crate) fn router(shop: Shop) -> Router {
         )
         .route("/strict/orders/{id}", get(get_order_strict))
         .route(
+            "/ignoring/orders/{id}",
+            axum::routing::put(put_order_ignoring_the_check),
+        )
+        .route(
             "/unchecked/orders/{id}",
             axum::routing::put(put_order_unchecked),
         )
@@ -373,7 +393,10 @@ pub(crate) fn router(shop: Shop) -> Router {
             "/plain/orders/{id}",
             get(plain_get_order).put(plain_put_order),
         )
-        .route("/plain/tag-fields", get(echo_tag_fields))
+        .route(
+            "/plain/tag-fields",
+            get(echo_tag_fields).put(echo_tag_fields),
+        )
         .route("/plain/if-match", get(require_if_match))
         .with_state(shop)
 }
