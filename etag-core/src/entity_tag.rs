@@ -11,6 +11,9 @@ use http::HeaderValue;
 /// (`W/"xyz"`: they are semantically equivalent). The opaque part is kept exactly as received,
 /// including `obs-text` bytes, and compared byte for byte.
 ///
+/// `==` and `Hash` compare exactly (the weak flag and the opaque bytes): use
+/// [`strong_eq`](Self::strong_eq) and [`weak_eq`](Self::weak_eq) for the RFC's comparisons.
+///
 /// ```
 /// use etag_core::EntityTag;
 ///

@@ -109,7 +109,11 @@ impl PreconditionError {
                 Some(malformed.header().clone()),
             ),
         };
-        Some(ProblemDetails::new(status, detail).with_header(header))
+        let problem = ProblemDetails::new(status, detail);
+        Some(match header {
+            Some(header) => problem.for_header(&header),
+            None => problem,
+        })
     }
 }
 

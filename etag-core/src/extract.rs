@@ -46,10 +46,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Preconditions {
 
 macro_rules! tag_field_extractor {
     ($field:ident, $header:literal) => {
-        #[doc = concat!("Extracts a required `", $header, "` field, parsed strictly over all its lines.")]
+        #[doc = concat!("Extracts a required `", $header, "` field, parsed over all its lines.")]
         ///
         /// An absent field is answered with 428 Precondition Required and a malformed one with
-        /// 400; take `Option<…>` to accept requests without it.
+        /// 400, with the method-aware policy of `for_method`; take `Option<…>` to accept requests
+        /// without it.
         impl<S: Send + Sync> FromRequestParts<S> for $field {
             type Rejection = PreconditionError;
 
@@ -57,7 +58,7 @@ macro_rules! tag_field_extractor {
                 parts: &mut Parts,
                 _state: &S,
             ) -> Result<Self, Self::Rejection> {
-                Self::from_headers(&parts.headers)?.ok_or(PreconditionError::Required)
+                Self::for_method(&parts.method, &parts.headers)?.ok_or(PreconditionError::Required)
             }
         }
 
@@ -69,7 +70,7 @@ macro_rules! tag_field_extractor {
                 parts: &mut Parts,
                 _state: &S,
             ) -> Result<Option<Self>, Self::Rejection> {
-                Ok(Self::from_headers(&parts.headers)?)
+                Ok(Self::for_method(&parts.method, &parts.headers)?)
             }
         }
     };

@@ -24,7 +24,9 @@ pub(crate) fn http_date(time: SystemTime) -> Option<HeaderValue> {
 ///
 /// A modification time in the future is sent as the current time: RFC 9110 §8.8.2.1 forbids a
 /// `Last-Modified` later than the message's origination. The evaluator still compares against the
-/// value's own time, so a store that deliberately orders writes by advancing it stays exact.
+/// value's own time, so a store that orders same-second writes by advancing it stays safe: until
+/// the clock catches up, `If-Modified-Since` gets a 200 and `If-Unmodified-Since` a 412, never a
+/// wrong 304 or a lost update.
 pub(crate) fn insert_validators(
     headers: &mut HeaderMap,
     etag: &EntityTag,

@@ -12,6 +12,7 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// happened and what the client should do. `header` is an extension member naming the request
 /// header at fault, when there is one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ProblemDetails {
     /// A URI reference identifying the problem type; `about:blank` means "see the status".
     #[serde(rename = "type")]
@@ -39,10 +40,10 @@ impl ProblemDetails {
         }
     }
 
-    /// Names the request header at fault.
+    /// Names the request header at fault, in the `header` member.
     #[must_use]
-    pub fn with_header(mut self, header: Option<HeaderName>) -> Self {
-        self.header = header.as_ref().map(header_display_name);
+    pub fn for_header(mut self, header: &HeaderName) -> Self {
+        self.header = Some(header_display_name(header));
         self
     }
 
@@ -74,7 +75,7 @@ mod tests {
     #[test]
     fn serializes_rfc_9457_members() {
         let problem = ProblemDetails::new(StatusCode::PRECONDITION_FAILED, "stale")
-            .with_header(Some(http::header::IF_MATCH));
+            .for_header(&http::header::IF_MATCH);
         let json: serde_json::Value = serde_json::from_slice(&problem.to_json()).expect("json");
         assert_eq!(
             json,

@@ -104,7 +104,7 @@ impl ParsedTagList {
                         parsed.tags.push(tag);
                     }
                     Err(reason) => parsed.note(TagListProblem::InvalidMember {
-                        member: String::from_utf8_lossy(member).into_owned(),
+                        member: quoted_for_humans(member),
                         reason,
                     }),
                 }
@@ -129,14 +129,27 @@ impl ParsedTagList {
         }
     }
 
-    /// The lenient reading used for `If-None-Match` on GET/HEAD: invalid members are skipped; a
-    /// field left with no usable member (or with `*` mixed into a list) counts as absent.
+    /// The lenient reading used for `If-None-Match` on GET/HEAD: invalid members are skipped, and
+    /// so is a `*` that is not the whole value (`"a", *` reads as `"a"`); a field left with no
+    /// usable member counts as absent.
     pub(crate) fn lenient(self) -> Option<TagCondition> {
         match (self.star, self.tags.is_empty(), &self.problem) {
             (true, true, None) => Some(TagCondition::Any),
             (_, false, _) => Some(TagCondition::Tags(self.tags)),
             _ => None,
         }
+    }
+}
+
+/// How much of a bad member a 400 quotes back: enough to recognise it, never a whole header.
+const QUOTED_MEMBER_CHARS: usize = 64;
+
+/// The member as lossy UTF-8, cut to [`QUOTED_MEMBER_CHARS`] characters with `…`.
+fn quoted_for_humans(member: &[u8]) -> String {
+    let text = String::from_utf8_lossy(member);
+    match text.char_indices().nth(QUOTED_MEMBER_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.into_owned(),
     }
 }
 
@@ -180,7 +193,7 @@ pub(crate) fn trim_ows(bytes: &[u8]) -> &[u8] {
 }
 
 macro_rules! tag_field {
-    ($(#[$doc:meta])* $name:ident, $header:expr) => {
+    ($(#[$doc:meta])* $name:ident, $header:expr, lenient_on_reads: $lenient:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name(pub TagCondition);
@@ -192,6 +205,26 @@ macro_rules! tag_field {
                 ParsedTagList::from_headers(headers, &$header)
                     .map(|parsed| parsed.strict(&$header).map(Self))
                     .transpose()
+            }
+
+            /// Parses the field for a request with `method`, with the policy of
+            /// [`Preconditions::parse`](crate::Preconditions::parse): OPTIONS, CONNECT and TRACE
+            /// ignore it (`Ok(None)`), and on GET/HEAD an `If-None-Match`'s invalid members are
+            /// skipped rather than rejected; otherwise as strict as
+            /// [`from_headers`](Self::from_headers).
+            pub fn for_method(
+                method: &http::Method,
+                headers: &HeaderMap,
+            ) -> Result<Option<Self>, MalformedHeader> {
+                if crate::preconditions::ignores_preconditions(method) {
+                    return Ok(None);
+                }
+                if $lenient && crate::preconditions::is_get_or_head(method) {
+                    return Ok(ParsedTagList::from_headers(headers, &$header)
+                        .and_then(ParsedTagList::lenient)
+                        .map(Self));
+                }
+                Self::from_headers(headers)
             }
 
             /// The parsed condition.
@@ -219,14 +252,16 @@ tag_field!(
     /// # Ok::<(), etag_core::MalformedHeader>(())
     /// ```
     IfMatch,
-    header::IF_MATCH
+    header::IF_MATCH,
+    lenient_on_reads: false
 );
 
 tag_field!(
     /// The `If-None-Match` field (RFC 9110 §13.1.2): proceed only if no current representation
     /// matches, by weak comparison.
     IfNoneMatch,
-    header::IF_NONE_MATCH
+    header::IF_NONE_MATCH,
+    lenient_on_reads: true
 );
 
 #[cfg(test)]
@@ -265,6 +300,36 @@ mod tests {
         assert_eq!(
             IfNoneMatch::from_headers(&headers).expect("valid"),
             Some(IfNoneMatch(TagCondition::Any))
+        );
+    }
+
+    #[test]
+    fn a_long_bad_member_is_quoted_in_part() {
+        let long = format!("\"{}", "x".repeat(5000));
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::IF_MATCH,
+            HeaderValue::from_str(&long).expect("valid bytes"),
+        );
+        let err = IfMatch::from_headers(&headers).expect_err("unterminated");
+        let TagListProblem::InvalidMember { member, .. } = err.problem() else {
+            panic!("an invalid member, got {err:?}");
+        };
+        assert_eq!(member.chars().count(), QUOTED_MEMBER_CHARS + 1);
+        assert!(member.ends_with('…'));
+    }
+
+    #[test]
+    fn lenient_parse_skips_a_star_inside_a_list() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::IF_NONE_MATCH, HeaderValue::from_static("\"a\", *"));
+        let parsed =
+            ParsedTagList::from_headers(&headers, &header::IF_NONE_MATCH).expect("present");
+        assert_eq!(
+            parsed.lenient(),
+            Some(TagCondition::Tags(vec![
+                EntityTag::strong("a").expect("valid")
+            ]))
         );
     }
 

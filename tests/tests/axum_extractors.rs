@@ -2,9 +2,9 @@
 
 mod support;
 
-use http::StatusCode;
+use http::{Method, StatusCode};
 use support::app::{Shop, router};
-use support::client::get;
+use support::client::{get, send};
 
 #[tokio::test]
 async fn optional_tag_fields_are_none_when_absent_and_parsed_over_all_lines() {
@@ -35,18 +35,51 @@ async fn optional_tag_fields_are_none_when_absent_and_parsed_over_all_lines() {
 #[tokio::test]
 async fn malformed_tag_fields_are_400_even_when_optional() {
     let app = router(Shop::new());
-    for (name, value, header) in [
-        ("if-match", "abc", "If-Match"),
-        ("if-none-match", "\"a\", *", "If-None-Match"),
-        ("if-none-match", "", "If-None-Match"),
+    for (method, name, value, header) in [
+        (Method::GET, "if-match", "abc", "If-Match"),
+        (Method::PUT, "if-match", "abc", "If-Match"),
+        (Method::PUT, "if-none-match", "\"a\", *", "If-None-Match"),
+        (Method::PUT, "if-none-match", "", "If-None-Match"),
     ] {
-        let reply = get(&app, "/plain/tag-fields", &[(name, value)]).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{name}: {value:?}");
+        let reply = send(
+            &app,
+            method.clone(),
+            "/plain/tag-fields",
+            &[(name, value)],
+            None,
+        )
+        .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{method} {name}: {value:?}"
+        );
         assert_eq!(
             reply.header("content-type"),
             Some("application/problem+json")
         );
         assert_eq!(reply.json()["header"], header);
+    }
+}
+
+#[tokio::test]
+async fn on_a_get_unparsable_if_none_match_members_are_skipped() {
+    // Serving 200 is never wrong, so a read does not fail over a bad cache validator.
+    let app = router(Shop::new());
+    for (value, expected) in [
+        (
+            "junk, \"a\"",
+            "None | Some(IfNoneMatch(Tags([EntityTag(\"a\")])))",
+        ),
+        (
+            "\"a\", *",
+            "None | Some(IfNoneMatch(Tags([EntityTag(\"a\")])))",
+        ),
+        ("", "None | None"),
+    ] {
+        let reply = get(&app, "/plain/tag-fields", &[("if-none-match", value)]).await;
+        assert_eq!(reply.status, StatusCode::OK, "{value:?}");
+        assert_eq!(String::from_utf8(reply.body).expect("utf-8"), expected);
     }
 }
 
