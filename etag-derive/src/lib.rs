@@ -48,9 +48,11 @@ mod versioned;
 ///
 /// # Attributes
 ///
-/// On fields (one selection style per type):
+/// On fields (one selection style per struct, or per enum variant):
 /// - `#[etag(skip)]`: leave the field out of the tag; every other field is in it.
-/// - `#[etag(include)]`: put the field in the tag; with it, fields without it are left out.
+/// - `#[etag(include)]`: put the field in the tag; with it, the fields of the same struct or
+///   variant without it are left out. In an enum, `include` in one variant does not change the
+///   others: a variant with no `include` keeps every field that is not skipped.
 /// - `#[etag(version)]` (structs): the tag is this field alone, through `etag_core::Version`
 ///   (every integer type; implement it for your own version type). Other fields are ignored.
 /// - `#[etag(last_modified)]`: the field's time is `Versioned::last_modified`, through
@@ -63,8 +65,22 @@ mod versioned;
 /// - `#[etag(crate = "path")]`: where etag-core is, when it is renamed or re-exported.
 ///
 /// Enums: the variant's name is part of the state, then the variant's selected fields. Generic
-/// parameters get only the bounds their fields need (`Serialize` for hashed fields, `Version`,
-/// `LastModified`).
+/// types get only the bounds their fields need, on the field types (`Vec<T>: Serialize` for a
+/// hashed `Vec<T>`, `Version`, `LastModified`): a field `S::Id` needs `S::Id: Serialize`, not
+/// `S: Serialize`, and a `PhantomData<T>` field asks nothing of `T`.
+///
+/// # Stable tags
+///
+/// A hashed field whose type mentions `HashSet` (`HashSet<T>`, `Vec<HashSet<T>>`, …) is a
+/// compile error: a `HashSet` iterates in a different order in every process, so the same value
+/// would get a different tag on every replica. Use a `BTreeSet`, or skip the field. The derive
+/// sees only the type as written: a type alias, or a type of your own that holds a `HashSet` and
+/// serializes it as it iterates, is not caught. `HashMap` is fine: the encoding sorts map entries.
+///
+/// A field whose `Serialize` implementation returns an error does not fail the tag: the error's
+/// message is encoded in place of the rest of that field's value (see `etag_core::canonical`).
+/// So two values that differ only after the point where serialization failed, and fail with the
+/// same message, share a tag.
 #[proc_macro_derive(Versioned, attributes(etag))]
 pub fn derive_versioned(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);

@@ -125,6 +125,52 @@ fn include_style_hashes_only_the_marked_fields_by_their_unraw_names() {
     );
 }
 
+/// `include` in one variant chooses the fields of that variant only.
+#[derive(Versioned)]
+enum Payment {
+    Card {
+        #[etag(include)]
+        last4: String,
+        display_name: String,
+    },
+    Bank {
+        iban: String,
+        #[etag(skip)]
+        cached_bank_name: String,
+    },
+}
+
+#[test]
+fn each_enum_variant_chooses_its_own_fields() {
+    #[derive(Serialize)]
+    enum Selected {
+        Card { last4: &'static str },
+        Bank { iban: &'static str },
+    }
+    let bank = |iban: &str, cached: &str| Payment::Bank {
+        iban: iban.into(),
+        cached_bank_name: cached.into(),
+    };
+    // A variant without `include` keeps every field not skipped, even though another variant
+    // uses `include`.
+    assert_ne!(bank("DE01", "x").etag(), bank("DE02", "x").etag());
+    assert_eq!(bank("DE01", "x").etag(), bank("DE01", "y").etag());
+    assert_eq!(
+        bank("DE01", "x").etag(),
+        canonical::tag(&Selected::Bank { iban: "DE01" })
+    );
+    let card = |last4: &str, display: &str| Payment::Card {
+        last4: last4.into(),
+        display_name: display.into(),
+    };
+    assert_ne!(card("1234", "a").etag(), card("5678", "a").etag());
+    assert_eq!(card("1234", "a").etag(), card("1234", "b").etag());
+    assert_eq!(
+        card("1234", "a").etag(),
+        canonical::tag(&Selected::Card { last4: "1234" })
+    );
+}
+
 #[derive(Versioned)]
 struct Cart {
     id: u64,

@@ -63,10 +63,17 @@
 //! # Values that fail to serialize
 //!
 //! The encoder itself never fails, but a `Serialize` implementation may return an error. Computing
-//! a tag must not panic, so the failure is recorded: in place of the rest of that value the
-//! encoding holds `fe` len message, and the encoding goes on with the next derived field. The tag
-//! is still deterministic. `fe` never starts a valid value, so a failing value never shares a tag
-//! with a value that serializes.
+//! a tag must not panic, so the failure is recorded: the bytes written before the failure stay,
+//! then `fe` len message takes the place of the rest of that value (for a derived type, the rest
+//! of that field), and the encoding goes on with the next derived field. The tag is still
+//! deterministic. `fe` never starts a valid value, so a failing value never shares a tag with a
+//! value that serializes.
+//!
+//! This is the one exception to "distinct values encode differently": whatever a failing value
+//! would have written after the failure is lost. Two values that encode the same up to the point
+//! where their `Serialize` fails, and fail with the same message, share a tag even if they differ
+//! after that point (say, in a later element of the same `Vec`). A type whose serialization can
+//! fail for state that matters should not be part of a tag.
 //!
 //! # Allocation
 //!

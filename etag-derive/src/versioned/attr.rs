@@ -13,6 +13,9 @@ pub(crate) struct ContainerAttrs {
     pub(crate) weak: Option<syn::Path>,
     /// The path given by `crate = "…"`, if it parsed.
     pub(crate) krate: Option<syn::Path>,
+    /// Whether `crate` was written at all: when it was but did not parse, the right path is
+    /// unknown, and a stub impl at `::etag_core` would only add a second, misleading error.
+    pub(crate) krate_written: bool,
 }
 
 /// `#[etag(...)]` on one field: each key with the token it was written as.
@@ -42,6 +45,7 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 set_once(cx, &mut parsed.weak, meta, key.as_str());
             }
             symbol::CRATE => {
+                parsed.krate_written = true;
                 let duplicate = parsed.krate.is_some();
                 let path = crate_path(cx, meta)?;
                 if duplicate {

@@ -1,61 +1,64 @@
-//! Trait bounds for generic types: a type parameter gets the bound its role needs (`TagField`, that
-//! is `Serialize`, when it appears in a hashed field, `Version` in the version field, `LastModified` in the
-//! modification-time field) and nothing more, so `Wrapper<T>` stays usable with any `T` that
-//! only sits in skipped fields.
+//! Trait bounds for generic types: a field whose type mentions a type parameter gets the bound its
+//! role needs (`TagField`, that is `Serialize`, for a hashed field, `Version` for the version field,
+//! `LastModified` for the modification-time field), and nothing more, so `Wrapper<T>` stays usable
+//! with any `T` that only sits in skipped fields.
+//!
+//! The bound is on the field's type, not on the parameter (as serde does for associated types):
+//! `Vec<T>: TagField` needs what `T` must really provide, `S::Id: TagField` works where `S` itself
+//! is not serializable, and `PhantomData<T>` serializes whatever `T` is.
 
 use std::collections::BTreeSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
-use syn::{Generics, Ident, WhereClause, parse_quote};
+use syn::{Generics, WhereClause, parse_quote};
 
 use super::ast::Field;
 
-/// Which bound a set of fields needs on the type parameters they mention.
+/// Which bound a set of fields needs.
 pub(crate) struct Need<'c> {
     pub(crate) fields: Vec<&'c Field<'c>>,
     pub(crate) bound: TokenStream,
 }
 
-/// The impl's where clause: the type's own predicates plus one per (parameter, needed bound).
+/// The impl's where clause: the type's own predicates plus one per (generic field type, needed
+/// bound).
 pub(crate) fn where_clause(generics: &Generics, needs: &[Need<'_>]) -> WhereClause {
     let mut clause = generics
         .where_clause
         .clone()
         .unwrap_or_else(|| parse_quote!(where));
+    let params: BTreeSet<String> = generics
+        .type_params()
+        .map(|param| param.ident.to_string())
+        .collect();
+    if params.is_empty() {
+        return clause;
+    }
+    // The same field type in two fields is bounded once.
+    let mut seen = BTreeSet::new();
     for need in needs {
-        let mentioned: BTreeSet<String> = need
-            .fields
-            .iter()
-            .flat_map(|field| {
-                let ty = field.ty;
-                idents_in(quote!(#ty))
-            })
-            .collect();
-        for param in generics.type_params() {
-            if mentioned.contains(&param.ident.to_string()) {
-                let ident: &Ident = &param.ident;
-                let bound = &need.bound;
-                clause.predicates.push(parse_quote!(#ident: #bound));
+        let bound = &need.bound;
+        for field in &need.fields {
+            let ty = field.ty;
+            let tokens = quote!(#ty);
+            if !mentions_any(tokens.clone(), &params) {
+                continue;
+            }
+            if seen.insert((tokens.to_string(), bound.to_string())) {
+                clause.predicates.push(parse_quote!(#ty: #bound));
             }
         }
     }
     clause
 }
 
-/// Every identifier in a token stream, looking inside groups: a parameter `T` is mentioned by
-/// `Vec<T>`, `[T; 4]`, `(T, u8)` or `Option<&'a T>` alike.
-fn idents_in(tokens: TokenStream) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![tokens];
-    while let Some(stream) = stack.pop() {
-        for token in stream {
-            match token {
-                TokenTree::Ident(ident) => found.push(ident.to_string()),
-                TokenTree::Group(group) => stack.push(group.stream()),
-                TokenTree::Punct(_) | TokenTree::Literal(_) => {}
-            }
-        }
-    }
-    found
+/// Whether any identifier in a token stream is one of `names`, looking inside groups: a
+/// parameter `T` is mentioned by `Vec<T>`, `[T; 4]`, `(T, u8)`, `Option<&'a T>` or `T::Id` alike.
+fn mentions_any(tokens: TokenStream, names: &BTreeSet<String>) -> bool {
+    tokens.into_iter().any(|token| match token {
+        TokenTree::Ident(ident) => names.contains(&ident.to_string()),
+        TokenTree::Group(group) => mentions_any(group.stream(), names),
+        TokenTree::Punct(_) | TokenTree::Literal(_) => false,
+    })
 }

@@ -53,10 +53,10 @@ pub(crate) fn check<'c>(cx: &mut Ctxt, container: &'c Container<'c>) -> Option<P
     for field in container.all_fields() {
         check_combinations(cx, field);
     }
-    let selection = check_selection_style(cx, container);
     let weak = container.attrs.weak.is_some();
     let shape = match &container.body {
         Body::Struct(fields) => {
+            let selection = check_selection_style(cx, fields, "struct");
             let part = part(cx, fields, selection, true);
             if let TagSource::Hashed(hashed) = &part.tag
                 && hashed.is_empty()
@@ -68,12 +68,58 @@ pub(crate) fn check<'c>(cx: &mut Ctxt, container: &'c Container<'c>) -> Option<P
         Body::Enum(variants) => Shape::Enum(
             variants
                 .iter()
-                .map(|variant| (variant.ident, part(cx, &variant.fields, selection, false)))
+                .map(|variant| {
+                    // Each variant chooses its own style: `include` on a field of one variant
+                    // says nothing about the fields of another, which keep every field not
+                    // skipped (and so keep tracking their data).
+                    let selection = check_selection_style(cx, &variant.fields, "variant");
+                    (variant.ident, part(cx, &variant.fields, selection, false))
+                })
                 .collect(),
         ),
         Body::Union(_) => return None,
     };
+    let parts: Vec<&Part<'c>> = match &shape {
+        Shape::Struct(part) => vec![part],
+        Shape::Enum(variants) => variants.iter().map(|(_, part)| part).collect(),
+    };
+    for part in parts {
+        if let TagSource::Hashed(fields) = &part.tag {
+            for field in fields {
+                check_hash_set(cx, field);
+            }
+        }
+    }
     Some(Plan { weak, shape })
+}
+
+/// A `HashSet` serializes its elements in an order that changes from process to process (its
+/// hasher is randomly seeded), so the same set would give a different tag in every replica and
+/// after every restart. Sets are sequences in the canonical encoding, so nothing can sort them
+/// afterwards; the type has to. Only the written type can be seen: an alias hides the set.
+fn check_hash_set(cx: &mut Ctxt, field: &Field<'_>) {
+    let ty = field.ty;
+    if mentions_ident(quote::quote!(#ty), "HashSet") {
+        cx.error_spanned_by(
+            ty,
+            format!(
+                "{} cannot be part of the tag: a `HashSet` iterates in a different order in \
+                 every process, so the same value would get a different tag on every replica and \
+                 after every restart; use a `BTreeSet` (which is ordered), or leave the field \
+                 out with `#[etag(skip)]`",
+                describe(&field.member)
+            ),
+        );
+    }
+}
+
+/// Whether `name` appears as an identifier anywhere in `tokens`, inside generics included.
+fn mentions_ident(tokens: proc_macro2::TokenStream, name: &str) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == name,
+        proc_macro2::TokenTree::Group(group) => mentions_ident(group.stream(), name),
+        proc_macro2::TokenTree::Punct(_) | proc_macro2::TokenTree::Literal(_) => false,
+    })
 }
 
 /// One field takes one role: skipped, included, the version, or the modification time.
@@ -114,11 +160,12 @@ fn has_conflict(field: &Field<'_>) -> bool {
     field.attrs.present().len() > 1
 }
 
-/// `skip` and `include` are two ways to say the same thing; one type uses one of them.
-fn check_selection_style(cx: &mut Ctxt, container: &Container<'_>) -> Selection {
+/// `skip` and `include` are two ways to say the same thing; one struct, or one enum variant
+/// (`owner`), uses one of them.
+fn check_selection_style(cx: &mut Ctxt, fields: &[Field<'_>], owner: &str) -> Selection {
     let mut style: Option<(&'static str, &Field<'_>)> = None;
     // Fields with conflicting keys are reported once, by `check_combinations`.
-    for field in container.all_fields().filter(|f| !has_conflict(f)) {
+    for field in fields.iter().filter(|f| !has_conflict(f)) {
         for (key, path) in [(SKIP, &field.attrs.skip), (INCLUDE, &field.attrs.include)] {
             let Some(path) = path else { continue };
             match style {
@@ -126,7 +173,7 @@ fn check_selection_style(cx: &mut Ctxt, container: &Container<'_>) -> Selection 
                 Some((chosen, first)) if chosen != key => cx.error_spanned_by(
                     path,
                     format!(
-                        "cannot mix `{key}` and `{chosen}` in one type: {} already uses \
+                        "cannot mix `{key}` and `{chosen}` in one {owner}: {} already uses \
                          `{chosen}`; {}",
                         describe(&first.member),
                         if chosen == INCLUDE {
@@ -235,11 +282,20 @@ fn nothing_selected(cx: &mut Ctxt, ident: &Ident, fields: &[Field<'_>]) {
             "`{ident}` has no fields, so its tag could never change: derive `Versioned` on a type \
              that holds state, or implement `Versioned` by hand"
         )
-    } else {
+    } else if fields.iter().any(|field| field.attrs.skip.is_some()) {
         format!(
             "no field of `{ident}` is part of its tag, so the tag could never change: remove \
              `#[etag(skip)]` from the fields that make up its state, or mark a version column \
              with `#[etag(version)]`"
+        )
+    } else {
+        // Nothing skipped: the only fields are the modification time (or carry conflicting
+        // roles, reported on their own).
+        format!(
+            "no field of `{ident}` is part of its tag, so the tag could never change: the \
+             `#[etag(last_modified)]` field is reported as the modification time and never \
+             hashed; add the fields that make up its state, or mark a version column with \
+             `#[etag(version)]`"
         )
     };
     cx.error_spanned_by(ident, message);

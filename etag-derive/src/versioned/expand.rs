@@ -5,7 +5,7 @@
 //! type lacks `Serialize`, `Version` or `LastModified` the compiler points at the field.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::ast::{Container, Field};
@@ -85,7 +85,15 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
 
     quote! {
         #[doc(hidden)]
-        #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+        #[allow(
+            non_upper_case_globals,
+            unused_qualifications,
+            clippy::all,
+            // The bounds the derive adds sit next to the user's own where clause, which may
+            // bound the same field type already.
+            clippy::type_repetition_in_bounds,
+            clippy::trait_duplication_in_bounds
+        )]
         const _: () = {
             #[automatically_derived]
             impl #impl_generics #private::Versioned for #ident #ty_generics #where_clause {
@@ -132,11 +140,16 @@ fn needs<'c>(plan: &Plan<'c>, private: &TokenStream) -> Vec<Need<'c>> {
 }
 
 /// The local that holds a reference to a field: `__field_name` or `__field_0`.
+///
+/// Not collision-proof: a user's `const __field_name` (or `static __hasher`) in scope turns the
+/// binding into a constant pattern. `Span::mixed_site()` would not help, as it resolves items at
+/// the call site; only a design without named locals would.
 fn binding(field: &Field<'_>) -> syn::Ident {
-    match &field.member {
-        syn::Member::Named(ident) => format_ident!("__field_{}", unraw(ident)),
-        syn::Member::Unnamed(index) => format_ident!("__field_{}", index.index),
-    }
+    let name = match &field.member {
+        syn::Member::Named(ident) => format!("__field_{}", unraw(ident)),
+        syn::Member::Unnamed(index) => format!("__field_{}", index.index),
+    };
+    syn::Ident::new(&name, Span::call_site())
 }
 
 /// The fields the tag is computed from.

@@ -29,6 +29,10 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         .unwrap_or_else(|| syn::parse_quote!(::etag_core));
     match (cx.check(), plan) {
         (Ok(()), Some(plan)) => expand::expand(&container, &plan, &krate),
+        // A `crate` path that did not parse leaves no path to write the stub impl at.
+        (Err(errors), _) if container.attrs.krate_written && container.attrs.krate.is_none() => {
+            errors
+        }
         (Err(errors), _) => {
             let fallback = fallback::expand(input, &krate);
             quote!(#errors #fallback)
@@ -69,12 +73,18 @@ mod tests {
         });
         let expected = quote! {
             #[doc(hidden)]
-            #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+            #[allow(
+                non_upper_case_globals,
+                unused_qualifications,
+                clippy::all,
+                clippy::type_repetition_in_bounds,
+                clippy::trait_duplication_in_bounds
+            )]
             const _: () = {
                 #[automatically_derived]
                 impl<T> ::etag_core::__private::Versioned for Order<T>
                 where
-                    T: ::etag_core::__private::TagField
+                    Vec<T>: ::etag_core::__private::TagField
                 {
                     fn etag(&self) -> ::etag_core::__private::EntityTag {
                         let Self { items: __field_items, .. } = self;
@@ -108,7 +118,13 @@ mod tests {
         });
         let expected = quote! {
             #[doc(hidden)]
-            #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
+            #[allow(
+                non_upper_case_globals,
+                unused_qualifications,
+                clippy::all,
+                clippy::type_repetition_in_bounds,
+                clippy::trait_duplication_in_bounds
+            )]
             const _: () = {
                 #[automatically_derived]
                 impl my::etag::__private::Versioned for Status {
@@ -144,5 +160,27 @@ mod tests {
         assert!(actual.contains("compile_error"), "{actual}");
         assert!(actual.contains("unreachable"), "{actual}");
         assert!(actual.contains("impl :: etag_core :: __private :: Versioned for Order"));
+    }
+
+    #[test]
+    fn an_unparsable_crate_path_gets_no_stub_impl() {
+        // The stub would have to guess `::etag_core`, which is exactly what the user said is
+        // wrong; its error would be a second, misleading one.
+        let actual = expand(quote! {
+            #[etag(crate = "not a path!")]
+            struct Order {
+                total: u64,
+            }
+        });
+        assert!(actual.contains("is not a path"), "{actual}");
+        assert!(!actual.contains("impl"), "{actual}");
+        let unquoted = expand(quote! {
+            #[etag(crate = etag_core)]
+            struct Order {
+                total: u64,
+            }
+        });
+        assert!(unquoted.contains("compile_error"), "{unquoted}");
+        assert!(!unquoted.contains("impl"), "{unquoted}");
     }
 }

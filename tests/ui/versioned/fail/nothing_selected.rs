@@ -13,4 +13,10 @@ struct AllSkipped {
 #[derive(Versioned)]
 struct Marker;
 
+#[derive(Versioned)]
+struct OnlyATime {
+    #[etag(last_modified)]
+    updated_at: SystemTime,
+}
+
 fn main() {}
