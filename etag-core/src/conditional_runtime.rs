@@ -52,6 +52,15 @@ impl<S: Send + Sync, const REQUIRE: bool> FromRequestParts<S> for ConditionalReq
     }
 }
 
+/// Opaque: the injected argument shows up in whatever needs `Debug` on a handler's arguments
+/// (`#[tracing::instrument]` below `#[conditional]`), and a trace line gains nothing from the
+/// parsed headers, which the request's own span already records.
+impl<const REQUIRE: bool> std::fmt::Debug for ConditionalRequest<REQUIRE> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConditionalRequest").finish_non_exhaustive()
+    }
+}
+
 impl<const REQUIRE: bool> ConditionalRequest<REQUIRE> {
     /// Whether the request carries a precondition the evaluator will look at; without one a
     /// precheck cannot answer early, so the generated handler does not run it.

@@ -34,7 +34,9 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
     let output_ty = match &sig.output {
         ReturnType::Type(_, ty) => ty,
         // `handler::check` rejects a missing return type before expansion.
-        ReturnType::Default => return quote!(compile_error!("#[conditional] needs a return type");),
+        ReturnType::Default => {
+            return quote!(::core::compile_error!("#[conditional] needs a return type"););
+        }
     };
     let ident = &sig.ident;
     let inputs = &sig.inputs;

@@ -25,6 +25,22 @@ pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<
             "#[conditional] handlers cannot be `const fn`",
         ));
     }
+    // The generated handler is a plain safe Rust `async fn`: keeping these would change what
+    // callers must promise, and dropping them would silently change the function's contract.
+    if let Some(unsafety) = &sig.unsafety {
+        problems.push(syn::Error::new(
+            unsafety.span,
+            "#[conditional] handlers cannot be `unsafe fn`: axum calls handlers as safe \
+             functions; remove `unsafe` and use an `unsafe { … }` block inside the body",
+        ));
+    }
+    if let Some(abi) = &sig.abi {
+        problems.push(syn::Error::new_spanned(
+            abi,
+            "#[conditional] handlers cannot have an `extern` ABI: axum handlers are Rust \
+             `async fn`s; remove the `extern` qualifier",
+        ));
+    }
     if let Some(receiver) = sig.receiver() {
         problems.push(syn::Error::new_spanned(
             receiver,
@@ -168,6 +184,21 @@ mod tests {
         assert!(found[0].contains("at most 15 arguments"), "{found:?}");
         let args = (0..15).map(|i| quote::format_ident!("a{i}"));
         assert!(problems(quote!(async fn get(#(#args: u8),*) -> O { x })).is_empty());
+    }
+
+    #[test]
+    fn unsafe_and_extern_are_refused_not_dropped() {
+        let found = problems(quote!(
+            async unsafe extern "C" fn get() -> O {
+                x
+            }
+        ));
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].contains("cannot be `unsafe fn`"), "{found:?}");
+        assert!(
+            found[1].contains("cannot have an `extern` ABI"),
+            "{found:?}"
+        );
     }
 
     #[test]
