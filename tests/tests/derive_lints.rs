@@ -50,6 +50,22 @@ pub struct Row {
     pub version: u64,
 }
 
+/// A where clause on the type: the derive's bounds on `T` sit next to the user's.
+#[derive(Versioned)]
+pub struct Bounded<T>
+where
+    T: Clone,
+{
+    /// Hashed, bounded in the where clause too.
+    pub value: T,
+    /// Hashed, through a private generic type.
+    wrapped: Wrapped<T>,
+}
+
+/// Private: its bound in the public impl must not trip `private_bounds`.
+#[derive(serde::Serialize)]
+struct Wrapped<T>(T);
+
 #[test]
 fn strictly_linted_derives_work() {
     let doc = Documented::<u8> {
@@ -68,4 +84,16 @@ fn strictly_linted_derives_work() {
     };
     assert_eq!(c.last_modified(), Some(SystemTime::UNIX_EPOCH));
     assert_eq!(Row { version: 3 }.etag().to_string(), "\"3\"");
+    let bounded = Bounded {
+        value: 1_u8,
+        wrapped: Wrapped(2_u8),
+    };
+    assert_ne!(
+        bounded.etag(),
+        Bounded {
+            value: 1_u8,
+            wrapped: Wrapped(3_u8)
+        }
+        .etag()
+    );
 }
