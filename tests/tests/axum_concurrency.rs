@@ -4,10 +4,12 @@
 mod support;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use http::StatusCode;
 use support::app::{Shop, router};
 use support::client::{get, put};
+use tokio::sync::Barrier;
 
 const CLIENTS: usize = 12;
 const WRITES_PER_CLIENT: usize = 8;
@@ -16,7 +18,15 @@ const MAX_TRIES_PER_WRITE: usize = 1_000;
 
 /// One client: for each of its writes, read the order, append an item, and write it back under
 /// `If-Match`; on 412 read again and retry. Returns how many 412s it met.
-async fn client(app: axum::Router, uri: &'static str, client: usize) -> usize {
+///
+/// Every client reads the first state before any of them writes (`all_have_read`), so the first
+/// round is a guaranteed race: one write wins, and every other client must get a 412.
+async fn client(
+    app: axum::Router,
+    uri: &'static str,
+    client: usize,
+    all_have_read: Arc<Barrier>,
+) -> usize {
     let mut conflicts = 0;
     for write in 0..WRITES_PER_CLIENT {
         let mut tries = 0;
@@ -32,6 +42,9 @@ async fn client(app: axum::Router, uri: &'static str, client: usize) -> usize {
             let mut items: Vec<String> =
                 serde_json::from_value(current.json()["items"].clone()).expect("items");
             items.push(format!("client {client} write {write}"));
+            if write == 0 && tries == 1 {
+                all_have_read.wait().await;
+            }
             // Give the other clients a chance to write in between: the race we guard against.
             tokio::task::yield_now().await;
             let body = serde_json::json!({ "items": items }).to_string();
@@ -51,8 +64,9 @@ async fn client(app: axum::Router, uri: &'static str, client: usize) -> usize {
 
 async fn no_lost_updates(uri: &'static str) {
     let app = router(Shop::with_order(1, 0));
+    let all_have_read = Arc::new(Barrier::new(CLIENTS));
     let tasks: Vec<_> = (0..CLIENTS)
-        .map(|id| tokio::spawn(client(app.clone(), uri, id)))
+        .map(|id| tokio::spawn(client(app.clone(), uri, id, Arc::clone(&all_have_read))))
         .collect();
     let mut conflicts = 0;
     for task in tasks {
@@ -71,7 +85,12 @@ async fn no_lost_updates(uri: &'static str) {
             assert!(distinct.contains(&format!("client {client} write {write}")));
         }
     }
-    // Each 412 was a write that would have been lost without the check.
+    // Each 412 was a write that would have been lost without the check. The first round alone
+    // has one winner and `CLIENTS - 1` losers, so a run without them tested no race at all.
+    assert!(
+        conflicts >= CLIENTS - 1,
+        "{uri}: only {conflicts} conflicts; the clients never raced"
+    );
     println!("{uri}: {writes} writes, {conflicts} conflicts answered with 412");
 }
 

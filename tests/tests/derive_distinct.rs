@@ -164,14 +164,17 @@ enum Value {
     Map(BTreeMap<String, Value>),
 }
 
-fn value() -> impl Strategy<Value = Value> {
-    let leaf = prop_oneof![
+fn leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
         Just(Value::Unit),
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::Int),
         "[a-c]{0,3}".prop_map(Value::Text),
-    ];
-    leaf.prop_recursive(3, 24, 4, |inner| {
+    ]
+}
+
+fn value() -> impl Strategy<Value = Value> {
+    leaf().prop_recursive(3, 24, 4, |inner| {
         prop_oneof![
             proptest::option::of(inner.clone().prop_map(Box::new)).prop_map(Value::Maybe),
             proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::List),
@@ -180,20 +183,57 @@ fn value() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Every leaf of `value` (a unit, bool, integer or string), depth first.
+fn leaves_mut(value: &mut Value) -> Vec<&mut Value> {
+    match value {
+        Value::Maybe(Some(inner)) => leaves_mut(inner),
+        Value::List(items) => items.iter_mut().flat_map(leaves_mut).collect(),
+        Value::Map(entries) => entries.values_mut().flat_map(leaves_mut).collect(),
+        Value::Maybe(None) => Vec::new(),
+        leaf => vec![leaf],
+    }
+}
+
 proptest! {
-    /// The encoding is injective: different values never share their bytes.
+    /// The encoding is injective: two values that differ in a single leaf, anywhere in the
+    /// structure, never share their bytes. (Two independent random values would almost always
+    /// differ at the top and say little.)
     #[test]
-    fn distinct_values_have_distinct_encodings(a in value(), b in value()) {
+    fn distinct_values_have_distinct_encodings(
+        a in value(),
+        which in any::<proptest::sample::Index>(),
+        replacement in leaf(),
+    ) {
+        let mut b = a.clone();
+        let mut leaves = leaves_mut(&mut b);
+        if leaves.is_empty() {
+            // Only empty containers: the value itself is the one thing to change.
+            b = replacement;
+        } else {
+            let at = which.index(leaves.len());
+            *leaves[at] = replacement;
+        }
         prop_assume!(a != b);
         prop_assert_ne!(canonical::to_bytes(&a), canonical::to_bytes(&b));
     }
 
-    /// Self-delimiting: a sequence's encoding never depends on where the item boundaries fall.
+    /// Self-delimiting: the same characters cut into a list at other places give another tag.
     #[test]
     fn string_lists_with_moved_boundaries_differ(
         parts in proptest::collection::vec("[ab]{0,3}", 1..4),
-        split in proptest::collection::vec("[ab]{0,3}", 1..4),
+        cuts in proptest::collection::vec(any::<proptest::sample::Index>(), 0..4),
     ) {
+        let joined = parts.concat();
+        let mut positions: Vec<usize> =
+            cuts.iter().map(|cut| cut.index(joined.len() + 1)).collect();
+        positions.sort_unstable();
+        let mut split = Vec::new();
+        let mut start = 0;
+        for end in positions.into_iter().chain([joined.len()]) {
+            split.push(joined[start..end].to_owned());
+            start = end;
+        }
+        prop_assert_eq!(split.concat(), joined);
         prop_assume!(parts != split);
         prop_assert_ne!(tag(&parts), tag(&split));
     }
