@@ -75,9 +75,11 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
         }
     };
 
+    let shadows = shadow_user_items(plan);
     let last_modified_fn = last_modified_body.map(|body| {
         quote! {
             fn last_modified(&self) -> #private::Option<#private::SystemTime> {
+                #shadows
                 #body
             }
         }
@@ -98,6 +100,7 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
             #[automatically_derived]
             impl #impl_generics #private::Versioned for #ident #ty_generics #where_clause {
                 fn etag(&self) -> #private::EntityTag {
+                    #shadows
                     #etag_body
                 }
 
@@ -139,11 +142,39 @@ fn needs<'c>(plan: &Plan<'c>, private: &TokenStream) -> Vec<Need<'c>> {
     ]
 }
 
-/// The local that holds a reference to a field: `__field_name` or `__field_0`.
+/// One unused local `fn` per name the generated methods bind (`__hasher`, `__field_*`).
 ///
-/// Not collision-proof: a user's `const __field_name` (or `static __hasher`) in scope turns the
-/// binding into a constant pattern. `Span::mixed_site()` would not help, as it resolves items at
-/// the call site; only a design without named locals would.
+/// A `let` or match binding whose name resolves to a constant or static in scope is not a binding
+/// at all: a user's `const __field_name` would turn the pattern into a comparison with it, and a
+/// `static __hasher` makes the `let` an error. Hygiene cannot help: even `Span::mixed_site()`
+/// resolves items at the call site. A local item of the same name shadows the user's, and since a
+/// function is never a pattern, the names are fresh bindings again.
+fn shadow_user_items(plan: &Plan<'_>) -> TokenStream {
+    let parts: Vec<&Part<'_>> = match &plan.shape {
+        Shape::Struct(part) => vec![part],
+        Shape::Enum(variants) => variants.iter().map(|(_, part)| part).collect(),
+    };
+    let mut names = std::collections::BTreeSet::new();
+    for part in parts {
+        if matches!(part.tag, TagSource::Hashed(_)) {
+            names.insert("__hasher".to_owned());
+        }
+        for field in tag_fields(part).into_iter().chain(part.last_modified) {
+            names.insert(binding(field).to_string());
+        }
+    }
+    let items = names.iter().map(|name| {
+        let ident = syn::Ident::new(name, Span::call_site());
+        quote! {
+            #[allow(dead_code, non_snake_case)]
+            fn #ident() {}
+        }
+    });
+    quote!(#(#items)*)
+}
+
+/// The local that holds a reference to a field: `__field_name` or `__field_0`. It cannot collide
+/// with the user's items: see [`shadow_user_items`].
 fn binding(field: &Field<'_>) -> syn::Ident {
     let name = match &field.member {
         syn::Member::Named(ident) => format!("__field_{}", unraw(ident)),

@@ -87,6 +87,12 @@ mod tests {
                     Vec<T>: ::etag_core::__private::TagField
                 {
                     fn etag(&self) -> ::etag_core::__private::EntityTag {
+                        #[allow(dead_code, non_snake_case)]
+                        fn __field_at() {}
+                        #[allow(dead_code, non_snake_case)]
+                        fn __field_items() {}
+                        #[allow(dead_code, non_snake_case)]
+                        fn __hasher() {}
                         let Self { items: __field_items, .. } = self;
                         let mut __hasher = ::etag_core::__private::FieldHasher::for_struct();
                         ::etag_core::__private::FieldHasher::field::<Vec<T> >(
@@ -97,6 +103,12 @@ mod tests {
                     fn last_modified(&self)
                         -> ::etag_core::__private::Option<::etag_core::__private::SystemTime>
                     {
+                        #[allow(dead_code, non_snake_case)]
+                        fn __field_at() {}
+                        #[allow(dead_code, non_snake_case)]
+                        fn __field_items() {}
+                        #[allow(dead_code, non_snake_case)]
+                        fn __hasher() {}
                         let Self { at: __field_at, .. } = self;
                         <SystemTime as ::etag_core::__private::LastModified>::last_modified(
                             __field_at)
@@ -129,6 +141,10 @@ mod tests {
                 #[automatically_derived]
                 impl my::etag::__private::Versioned for Status {
                     fn etag(&self) -> my::etag::__private::EntityTag {
+                        #[allow(dead_code, non_snake_case)]
+                        fn __field_1() {}
+                        #[allow(dead_code, non_snake_case)]
+                        fn __hasher() {}
                         match self {
                             Self::Draft { .. } => {
                                 let __hasher = my::etag::__private::FieldHasher::for_variant("Draft");
