@@ -12,7 +12,7 @@ use super::extract::{MergePatch, ValidJson};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Collection, Listed, Order, OrderBody};
-use crate::store::Store;
+use crate::store::{Dating, Store};
 
 const KIND: &str = "order";
 
@@ -63,9 +63,10 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<OrderBody>,
 ) -> Result<Tagged<Order>, ApiError> {
+    let dating = Dating::for_request(&pre);
     let written = store
         .orders()
-        .upsert(&id, move |current| {
+        .upsert_dated(&id, dating, move |current| {
             check_put(&pre, current)?;
             Ok(body.clone())
         })
@@ -85,9 +86,10 @@ pub(crate) async fn patch(
     MergePatch(patch): MergePatch,
 ) -> Result<Tagged<Order>, ApiError> {
     let pre = pre.required();
+    let dating = Dating::for_request(&pre);
     let written = store
         .orders()
-        .upsert(&id.clone(), move |current| {
+        .upsert_dated(&id.clone(), dating, move |current| {
             let current = check_existing(&pre, current, KIND, &id)?;
             Ok(merge_patch::patched(&current.body, &patch)?)
         })

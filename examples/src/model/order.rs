@@ -50,8 +50,7 @@ pub struct Order {
     /// The order's content: the whole of the tag.
     #[serde(flatten)]
     pub body: OrderBody,
-    /// The date of the last write, in whole seconds: the `Last-Modified` date. During a burst of
-    /// writes it runs ahead of the clock, and responses then send the current time instead.
+    /// The date of the last write, in whole seconds: the `Last-Modified` date.
     #[serde(skip)]
     #[etag(last_modified)]
     pub modified_at: SystemTime,

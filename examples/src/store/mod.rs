@@ -13,25 +13,23 @@
 //!
 //! # Modification dates
 //!
-//! `Last-Modified` has one-second resolution, so two writes within one second would share it: a
-//! client holding the first state could then get a 304 from `If-Modified-Since` for a state it
-//! has not seen, or pass `If-Unmodified-Since` and overwrite the newer write (a lost update). The
-//! store gives every state of a dated resource its own second instead:
+//! `Last-Modified` has one-second resolution, and RFC 9110 compares dates at that resolution: a
+//! state is "modified since" a date only if its second is later. Two writes within one second
+//! share a date, so only an entity tag can tell them apart. The store keeps dates truthful (never
+//! in the future, never going back) and makes sure clients that guard by date alone cannot
+//! overwrite each other:
 //!
-//! - **Orders** are dated `max(now, previous + 1s)` in whole seconds, where `previous` is the date
-//!   of the state the write replaces (or of the deleted order it re-creates, kept in a
-//!   tombstone). Writers never wait; during a burst the date runs ahead of the clock. That is
-//!   safe: the response's `Last-Modified` is never later than the moment it is sent
-//!   (`etag-core` sends `min(date, now)`, RFC 9110 §8.8.2.1), while preconditions are evaluated
-//!   against the stored date. A client's date therefore stays behind a date that ran ahead, and
-//!   the answer errs on the safe side: `If-Modified-Since` gets a full 200 instead of a 304, and
-//!   `If-Unmodified-Since` gets a 412 instead of a pass, never a wrong 304 and never a lost
-//!   update. Once writes slow to fewer than one a second the clock catches up and dates are
-//!   exact again.
-//! - **Products** wait instead: a write that would land in the same second as the product's
-//!   previous write rolls back and retries in the next second. Dates are their main guard (their
-//!   weak tag never satisfies `If-Match`), so their dates never run ahead, at the price of one
-//!   write per product per second.
+//! - **Orders** are dated by the clock in whole seconds, never before the state they replace (or
+//!   the deleted order they re-create, kept in a tombstone) ([`Dating::Clock`]). A write guarded
+//!   by `If-Unmodified-Since` alone ([`Dating::DistinctSecond`]) lands in a later second than the
+//!   state it replaces, waiting for it if needed (after rolling back, so it re-checks), so a second
+//!   client holding the same date is refused. A client that just received a `Last-Modified` can
+//!   always write with it: the date it holds is the date the store compares. Writers guarded by a
+//!   tag never wait. Within one second, a client holding only a date cannot see a change made
+//!   with `If-Match`: that is what second precision means, and why tags are the primary guard.
+//! - **Products** always take a later second than their previous write, waiting if needed. Dates
+//!   are their main guard (their weak tag never satisfies `If-Match`), at the price of one write
+//!   per product per second.
 //! - **Carts** have no date: their version tag is their only validator.
 //!
 //! # Stored entity tags
@@ -62,12 +60,14 @@
 
 mod carts;
 mod codec;
+mod dating;
 mod orders;
 mod products;
 
 use std::path::PathBuf;
 
 pub use carts::Carts;
+pub use dating::Dating;
 pub use orders::Orders;
 pub use products::Products;
 

@@ -8,9 +8,9 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::Written;
 use super::codec::{
-    etag_to_sql, from_millis, from_seconds, items_from_sql, items_to_sql, to_millis, to_seconds,
-    with_fresh_id,
+    etag_to_sql, from_millis, items_from_sql, items_to_sql, to_millis, with_fresh_id,
 };
+use super::dating::{Dating, date_of_write, wait_for_a_later_second};
 use crate::db::{Abort, Database, DbError, WriteError};
 use crate::model::{Listed, Order, OrderBody, OrderValidators};
 
@@ -20,11 +20,10 @@ const SELECT_VALIDATORS: &str = "SELECT etag, modified_ms FROM orders WHERE id =
 
 /// The orders table. See the [module docs](super) for how writes decide.
 ///
-/// Every write of an order is dated in whole seconds, strictly after the order's previous date
-/// (or, for an order re-created under the id of a deleted one, after the deleted order's):
-/// `max(now, previous + 1s)`. So each state of an order has its own `Last-Modified` second and
-/// date preconditions tell them apart, without making writers wait. See the
-/// [module docs](super#modification-dates) for why a date ahead of the clock is safe.
+/// Every write of an order is dated by the clock in whole seconds, never before the order's
+/// previous date (or, for an order re-created under the id of a deleted one, the deleted order's);
+/// a write guarded by a date alone takes a later second. See the
+/// [module docs](super#modification-dates).
 ///
 /// Every write also stores the order's entity tag in its row, so that
 /// [`validators`](Self::validators) can answer a conditional GET without loading the order (see
@@ -121,7 +120,7 @@ impl Orders {
                     // new order is still dated after the old one.
                     let order = Order {
                         body: body.clone(),
-                        modified_at: next_modified(take_tombstone(tx, id)?, now),
+                        modified_at: date_of_write(take_tombstone(tx, id)?, now),
                     };
                     store(tx, id, &order, true)?;
                     Ok(order)
@@ -131,12 +130,25 @@ impl Orders {
             .await
     }
 
-    /// Creates or replaces the order `id` with what `decide` returns for its current state.
+    /// Creates or replaces the order `id` with what `decide` returns for its current state,
+    /// dated by the clock ([`Dating::Clock`]).
     ///
     /// `decide` receives `None` when the order does not exist; it rejects by returning `Err`.
-    pub async fn upsert<R, F>(
+    pub async fn upsert<R, F>(&self, id: &str, decide: F) -> Result<Written<Order>, WriteError<R>>
+    where
+        F: FnMut(Option<&Order>) -> Result<OrderBody, R> + Send + 'static,
+        R: Send + 'static,
+    {
+        self.upsert_dated(id, Dating::Clock, decide).await
+    }
+
+    /// [`upsert`](Self::upsert), dated as `dating` says: with [`Dating::DistinctSecond`] a write in
+    /// the same second as the state it replaces rolls back, waits for the next second and runs
+    /// `decide` again.
+    pub async fn upsert_dated<R, F>(
         &self,
         id: &str,
+        dating: Dating,
         mut decide: F,
     ) -> Result<Written<Order>, WriteError<R>>
     where
@@ -148,13 +160,18 @@ impl Orders {
             .write(move |tx| {
                 let current = current(tx, &id)?;
                 let body = decide(current.as_ref()).map_err(Abort::Reject)?;
-                let previous = match &current {
-                    Some(order) => Some(order.modified_at),
+                let now = SystemTime::now();
+                let replaced = current.as_ref().map(|order| order.modified_at);
+                if let Some(wait) = wait_for_a_later_second(dating, replaced, now) {
+                    return Err(Abort::RetryAfter(wait));
+                }
+                let previous = match replaced {
+                    Some(date) => Some(date),
                     None => take_tombstone(tx, &id)?,
                 };
                 let order = Order {
                     body,
-                    modified_at: next_modified(previous, SystemTime::now()),
+                    modified_at: date_of_write(previous, now),
                 };
                 store(tx, &id, &order, current.is_none())?;
                 Ok(Written {
@@ -241,19 +258,8 @@ fn parse_validators(id: &str, etag: &str, modified_ms: i64) -> Option<OrderValid
     }
 }
 
-/// The date of a write at `now`: `now` in whole seconds, but at least one second after
-/// `previous`, the date of the state it replaces (or of the deleted order it re-creates).
-///
-/// Within a burst of writes this runs ahead of the clock; it catches up once the writes slow
-/// down to fewer than one per second.
-fn next_modified(previous: Option<SystemTime>, now: SystemTime) -> SystemTime {
-    let now = to_seconds(now);
-    let after_previous = previous.map(|previous| to_seconds(previous).saturating_add(1));
-    from_seconds(after_previous.map_or(now, |after| after.max(now)))
-}
-
 /// For an order about to be (re-)created under `id`: removes the tombstone of the deleted order
-/// that had this id, if any, and returns its date. The new row, dated after it, takes over.
+/// that had this id, if any, and returns its date. The new row, dated no earlier, takes over.
 fn take_tombstone(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<Option<SystemTime>> {
     // SQLite makes a RETURNING statement's whole change on its first step, so reading one row
     // deletes the tombstone.
@@ -353,51 +359,5 @@ mod tests {
         let validators = parse_validators("o1", &text, 100_000).expect("it parses back");
         assert_eq!(validators.etag(), order.etag());
         assert_eq!(validators.last_modified(), order.last_modified());
-    }
-
-    #[test]
-    fn a_first_write_is_dated_now_in_whole_seconds() {
-        assert_eq!(next_modified(None, at_millis(100_750)), at_millis(100_000));
-    }
-
-    #[test]
-    fn a_write_in_a_later_second_is_dated_now() {
-        let previous = Some(at_millis(100_000));
-        assert_eq!(
-            next_modified(previous, at_millis(105_250)),
-            at_millis(105_000)
-        );
-        assert_eq!(
-            next_modified(previous, at_millis(101_000)),
-            at_millis(101_000)
-        );
-    }
-
-    #[test]
-    fn a_write_in_the_same_second_is_dated_a_second_later() {
-        assert_eq!(
-            next_modified(Some(at_millis(100_000)), at_millis(100_999)),
-            at_millis(101_000)
-        );
-        // A date stored with milliseconds (before writes were dated in whole seconds) too.
-        assert_eq!(
-            next_modified(Some(at_millis(100_400)), at_millis(100_900)),
-            at_millis(101_000)
-        );
-    }
-
-    #[test]
-    fn a_burst_runs_ahead_of_the_clock_and_never_back() {
-        let now = at_millis(100_500);
-        let mut date = next_modified(None, now);
-        for expected in 101..110 {
-            date = next_modified(Some(date), now);
-            assert_eq!(date, at_millis(expected * 1_000));
-        }
-        // A clock that stepped back does not take the date back with it.
-        assert_eq!(
-            next_modified(Some(date), at_millis(50_000)),
-            at_millis(110_000)
-        );
     }
 }

@@ -1,11 +1,12 @@
 //! Products in SQLite, with one distinct modification second per write.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::Written;
 use super::codec::{from_seconds, to_seconds};
+use super::dating::{Dating, wait_for_a_later_second};
 use crate::db::{Abort, Database, DbError, WriteError};
 use crate::model::{Product, ProductBody};
 
@@ -50,10 +51,9 @@ impl Products {
                 let current = current(tx, &sku)?;
                 let body = decide(current.as_ref()).map_err(Abort::Reject)?;
                 let now = SystemTime::now();
-                if let Some(previous) = &current
-                    && to_seconds(previous.modified_at) >= to_seconds(now)
-                {
-                    return Err(Abort::RetryAfter(until_after(previous.modified_at, now)));
+                let previous = current.as_ref().map(|product| product.modified_at);
+                if let Some(wait) = wait_for_a_later_second(Dating::DistinctSecond, previous, now) {
+                    return Err(Abort::RetryAfter(wait));
                 }
                 let product = Product::new(body, from_seconds(to_seconds(now)));
                 store(tx, &sku, &product)?;
@@ -64,14 +64,6 @@ impl Products {
             })
             .await
     }
-}
-
-/// How long from `now` until the second after `previous` has begun.
-fn until_after(previous: SystemTime, now: SystemTime) -> Duration {
-    let next =
-        UNIX_EPOCH + Duration::from_secs(u64::try_from(to_seconds(previous)).unwrap_or(0) + 1);
-    // A millisecond of margin so the retry lands inside the next second, not on its edge.
-    next.duration_since(now).unwrap_or_default() + Duration::from_millis(1)
 }
 
 /// One product. The statement is cached on the connection: it runs on every read and write.
@@ -102,19 +94,4 @@ fn store(tx: &Transaction<'_>, sku: &str, product: &Product) -> rusqlite::Result
         ],
     )
     .map(drop)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn waits_until_just_after_the_next_second_begins() {
-        let previous = UNIX_EPOCH + Duration::from_secs(100);
-        let now = UNIX_EPOCH + Duration::from_millis(100_250);
-        assert_eq!(until_after(previous, now), Duration::from_millis(751));
-        // A clock that stepped back still waits for a second after the previous write.
-        let earlier = UNIX_EPOCH + Duration::from_millis(99_500);
-        assert_eq!(until_after(previous, earlier), Duration::from_millis(1_501));
-    }
 }
