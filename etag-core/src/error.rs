@@ -123,7 +123,8 @@ fn failed_detail(condition: &HeaderName) -> String {
     match *condition {
         header::IF_MATCH => format!(
             "The resource has changed since you read it: its current ETag is not one listed in \
-             If-Match. {retry} with the new ETag in If-Match."
+             If-Match. {retry} with the new ETag in If-Match. (A weak ETag, W/\"…\", never \
+             matches If-Match: guard such a resource with If-Unmodified-Since.)"
         ),
         header::IF_UNMODIFIED_SINCE => format!(
             "The resource has been modified since the date in If-Unmodified-Since. {retry} with \
