@@ -1,11 +1,11 @@
 //! Command-line and environment configuration.
 
-use std::net::SocketAddr;
-use std::path::PathBuf;
-
 use clap::Parser;
+use std::net::SocketAddr;
 
-/// How to run the shop: where to listen and which database file to use.
+use crate::db::Location;
+
+/// How to run the shop: where to listen and which database to use.
 ///
 /// ```
 /// use clap::Parser;
@@ -13,6 +13,9 @@ use clap::Parser;
 ///
 /// let config = Config::try_parse_from(["shop", "--addr", "127.0.0.1:8080", "--db", "/tmp/x.db"])?;
 /// assert_eq!(config.addr.port(), 8080);
+///
+/// let config = Config::try_parse_from(["shop", "--db", "postgres://shop@127.0.0.1:5432/shop"])?;
+/// assert!(matches!(config.db, etag_examples::db::Location::Postgres(_)));
 /// # Ok::<(), clap::Error>(())
 /// ```
 #[derive(Debug, Clone, Parser)]
@@ -20,15 +23,16 @@ use clap::Parser;
     name = "shop",
     version,
     about = "The etag-rs example shop: orders, carts and products \
-    over HTTP with entity tags and conditional requests, on SQLite."
+    over HTTP with entity tags and conditional requests, on SQLite or PostgreSQL."
 )]
 pub struct Config {
     /// The address to listen on (port 0 picks a free port; the log says which).
     #[arg(long, env = "SHOP_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: SocketAddr,
 
-    /// The SQLite database file, created and migrated on first start. Several processes may
-    /// share one file.
+    /// The database: a `postgres://USER@HOST:PORT/DB` URL (the database must exist), or else the
+    /// path of an SQLite file (created on first start). Migrated on start; several processes
+    /// may share one database.
     #[arg(long, env = "SHOP_DB", default_value = "shop.db")]
-    pub db: PathBuf,
+    pub db: Location,
 }

@@ -23,10 +23,10 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let store = Store::open(&config.db).await?;
+    let store = Store::connect(&config.db).await?;
     let listener = tokio::net::TcpListener::bind(config.addr).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, db = %config.db.display(), "listening");
+    tracing::info!(%addr, db = %config.db, "listening");
     serve(listener, store, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

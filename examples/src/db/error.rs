@@ -1,24 +1,28 @@
-//! What can go wrong in the database layer, and how a transaction body says "stop".
+//! What can go wrong in the database layer, in terms that do not depend on the database, and how
+//! a transaction body says "stop".
 
 use std::fmt;
-use std::path::PathBuf;
 use std::time::Duration;
+
+/// Any error a database driver reports, kept as the source of a [`DbError`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// A failure of the database itself (not a rejected request).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DbError {
-    /// SQLite stayed locked through every retry: the service is overloaded (503).
+    /// The database stayed locked, or kept refusing the transaction as conflicting, through every
+    /// retry: the service is overloaded (503 with `Retry-After`).
     Busy,
-    /// The database file could not be opened.
+    /// The database could not be opened or reached.
     Open {
-        /// The file.
-        path: PathBuf,
-        /// SQLite's error.
-        source: rusqlite::Error,
+        /// The file or the server (without its password).
+        database: String,
+        /// The driver's error.
+        source: BoxError,
     },
-    /// Any other SQLite error.
-    Sqlite(rusqlite::Error),
+    /// Any other error the database reported.
+    Backend(BoxError),
     /// A stored value could not be decoded, or a database task failed.
     Internal(String),
 }
@@ -26,11 +30,11 @@ pub enum DbError {
 impl fmt::Display for DbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Busy => f.write_str("the database stayed locked through every retry"),
-            Self::Open { path, source } => {
-                write!(f, "cannot open database {}: {source}", path.display())
+            Self::Busy => f.write_str("the database stayed busy through every retry"),
+            Self::Open { database, source } => {
+                write!(f, "cannot open database {database}: {source}")
             }
-            Self::Sqlite(error) => write!(f, "database error: {error}"),
+            Self::Backend(error) => write!(f, "database error: {error}"),
             Self::Internal(message) => f.write_str(message),
         }
     }
@@ -39,33 +43,50 @@ impl fmt::Display for DbError {
 impl std::error::Error for DbError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Self::Open { source, .. } | Self::Sqlite(source) => Some(source),
+            Self::Open { source, .. } | Self::Backend(source) => Some(source.as_ref()),
             Self::Busy | Self::Internal(_) => None,
         }
     }
 }
 
-impl From<rusqlite::Error> for DbError {
-    fn from(error: rusqlite::Error) -> Self {
-        Self::Sqlite(error)
+/// A database failure inside one attempt, classified by the backend that saw it.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Worth another attempt: a lock the database could not take in time, a serialization
+    /// failure or deadlock, a statement cancelled by its timeout, no free connection, or a
+    /// compare-and-swap that found the row changed since it was read.
+    Transient(BoxError),
+    /// Not worth another attempt.
+    Fatal(DbError),
+}
+
+impl From<DbError> for Failure {
+    fn from(error: DbError) -> Self {
+        Self::Fatal(error)
     }
 }
 
 /// How the body of a write transaction ends early.
 #[derive(Debug)]
-pub enum Abort<R> {
+pub(crate) enum Abort<R> {
     /// The request is refused (a failed precondition, a missing resource…): roll back and return
     /// `R` to the caller.
     Reject(R),
-    /// SQLite failed; retried when it is a lock error, else reported.
-    Sql(rusqlite::Error),
+    /// The database failed: retried when the failure is transient, else reported.
+    Failed(Failure),
     /// Roll back, wait this long, and run the whole transaction again.
     RetryAfter(Duration),
 }
 
-impl<R> From<rusqlite::Error> for Abort<R> {
-    fn from(error: rusqlite::Error) -> Self {
-        Self::Sql(error)
+impl<R> From<Failure> for Abort<R> {
+    fn from(failure: Failure) -> Self {
+        Self::Failed(failure)
+    }
+}
+
+impl<R> From<DbError> for Abort<R> {
+    fn from(error: DbError) -> Self {
+        Self::Failed(Failure::Fatal(error))
     }
 }
 

@@ -1,42 +1,39 @@
-//! Bounded retries for the moments SQLite asks for them.
+//! Bounded retries, shared by both backends: how often, how long, and when to give up.
+//!
+//! The backends decide *what* is worth retrying (SQLite's `SQLITE_BUSY`; PostgreSQL's
+//! serialization failures, deadlocks, lock and statement timeouts) and how to wait (a blocking
+//! sleep on SQLite's worker thread, an async sleep for PostgreSQL); this module decides how long
+//! and for how many times.
 
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use rusqlite::ErrorCode;
+use super::error::{BoxError, DbError};
 
-use super::DbError;
-
-/// Why one attempt did not finish.
+/// Why an attempt is to be run again.
 #[derive(Debug)]
-pub(crate) enum Attempt {
-    /// A SQLite error: retried when it is `SQLITE_BUSY` or `SQLITE_LOCKED`.
-    Sql(rusqlite::Error),
-    /// The operation asked to run again after this delay.
+pub(crate) enum Again {
+    /// A transient database failure: backed off, a bounded number of times.
+    Transient(BoxError),
+    /// The operation asked to run again after this delay (within the wait budget).
     Wait(Duration),
-}
-
-impl From<rusqlite::Error> for Attempt {
-    fn from(error: rusqlite::Error) -> Self {
-        Self::Sql(error)
-    }
 }
 
 /// How often and how long to retry.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RetryPolicy {
-    /// Retries after lock errors (each one already waited the connection's busy timeout).
-    max_lock_retries: u32,
+    /// Retries after transient failures.
+    pub(crate) max_transient_retries: u32,
     /// The first backoff delay; doubled on each retry up to `max_delay`, with jitter.
-    first_delay: Duration,
-    max_delay: Duration,
-    /// The total time requested waits ([`Attempt::Wait`]) may take.
-    wait_budget: Duration,
+    pub(crate) first_delay: Duration,
+    pub(crate) max_delay: Duration,
+    /// The total time requested waits ([`Again::Wait`]) may take.
+    pub(crate) wait_budget: Duration,
 }
 
 impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
-            max_lock_retries: 5,
+            max_transient_retries: 5,
             first_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(250),
             wait_budget: Duration::from_secs(10),
@@ -44,42 +41,51 @@ impl Default for RetryPolicy {
     }
 }
 
-impl RetryPolicy {
-    /// Runs `attempt` until it succeeds, fails for good, or the retry budget is spent
-    /// ([`DbError::Busy`]).
-    pub(crate) fn run<T>(
-        &self,
-        mut attempt: impl FnMut() -> Result<T, Attempt>,
-    ) -> Result<T, DbError> {
-        let started = Instant::now();
-        let mut lock_retries = 0;
-        loop {
-            match attempt() {
-                Ok(value) => return Ok(value),
-                Err(Attempt::Sql(error)) if is_lock_error(&error) => {
-                    if lock_retries == self.max_lock_retries {
-                        tracing::warn!(%error, lock_retries, "giving up on a locked database");
-                        return Err(DbError::Busy);
-                    }
-                    let delay = self.backoff(lock_retries);
-                    lock_retries += 1;
-                    tracing::debug!(%error, ?delay, "database locked; retrying");
-                    std::thread::sleep(delay);
-                }
-                Err(Attempt::Sql(error)) => return Err(DbError::Sqlite(error)),
-                Err(Attempt::Wait(delay)) => {
-                    if started.elapsed() + delay > self.wait_budget {
-                        return Err(DbError::Busy);
-                    }
-                    std::thread::sleep(delay);
-                }
-            }
+/// The retries of one operation so far.
+#[derive(Debug)]
+pub(crate) struct Retries {
+    policy: RetryPolicy,
+    transient: u32,
+    started: Instant,
+}
+
+impl Retries {
+    /// No retries yet.
+    pub(crate) fn new(policy: RetryPolicy) -> Self {
+        Self {
+            policy,
+            transient: 0,
+            started: Instant::now(),
         }
     }
 
+    /// How long to wait before the next attempt, or [`DbError::Busy`] when the budget is spent.
+    pub(crate) fn delay(&mut self, again: Again) -> Result<Duration, DbError> {
+        match again {
+            Again::Transient(error) => {
+                if self.transient >= self.policy.max_transient_retries {
+                    tracing::warn!(%error, retries = self.transient, "giving up on a busy database");
+                    return Err(DbError::Busy);
+                }
+                let delay = self.policy.backoff(self.transient);
+                self.transient += 1;
+                tracing::debug!(%error, ?delay, "transient database failure; retrying");
+                Ok(delay)
+            }
+            Again::Wait(delay) => {
+                if self.started.elapsed() + delay > self.policy.wait_budget {
+                    return Err(DbError::Busy);
+                }
+                Ok(delay)
+            }
+        }
+    }
+}
+
+impl RetryPolicy {
     /// Exponential backoff with "equal jitter": half the delay fixed, half random, so that
     /// processes that collided once do not collide again in lockstep.
-    fn backoff(&self, retry: u32) -> Duration {
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
         let exponential = self
             .first_delay
             .saturating_mul(1 << retry.min(16))
@@ -87,13 +93,6 @@ impl RetryPolicy {
         let half = exponential / 2;
         half + half.mul_f64(jitter_fraction())
     }
-}
-
-fn is_lock_error(error: &rusqlite::Error) -> bool {
-    matches!(
-        error.sqlite_error_code(),
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-    )
 }
 
 /// A fraction in [0, 1) that differs between threads and processes; quality is irrelevant here,
@@ -110,51 +109,34 @@ fn jitter_fraction() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use rusqlite::ffi;
 
-    fn busy() -> rusqlite::Error {
-        rusqlite::Error::SqliteFailure(ffi::Error::new(ffi::SQLITE_BUSY), None)
+    fn transient() -> Again {
+        Again::Transient("locked".into())
     }
 
     #[test]
-    fn retries_lock_errors_then_succeeds() {
-        let mut calls = 0;
-        let result = RetryPolicy::default().run(|| {
-            calls += 1;
-            if calls < 3 {
-                Err(Attempt::Sql(busy()))
-            } else {
-                Ok(calls)
-            }
-        });
-        assert_eq!(result.expect("third call succeeds"), 3);
-    }
-
-    #[test]
-    fn gives_up_after_the_retry_budget() {
+    fn transient_failures_are_retried_a_bounded_number_of_times() {
         let policy = RetryPolicy {
-            max_lock_retries: 2,
-            first_delay: Duration::from_millis(1),
+            max_transient_retries: 2,
             ..RetryPolicy::default()
         };
-        let mut calls = 0;
-        let result: Result<(), _> = policy.run(|| {
-            calls += 1;
-            Err(Attempt::Sql(busy()))
-        });
-        assert!(matches!(result, Err(DbError::Busy)));
-        assert_eq!(calls, 3);
+        let mut retries = Retries::new(policy);
+        assert!(retries.delay(transient()).is_ok());
+        assert!(retries.delay(transient()).is_ok());
+        assert!(matches!(retries.delay(transient()), Err(DbError::Busy)));
     }
 
     #[test]
-    fn other_errors_are_not_retried() {
-        let mut calls = 0;
-        let result: Result<(), _> = RetryPolicy::default().run(|| {
-            calls += 1;
-            Err(Attempt::Sql(rusqlite::Error::QueryReturnedNoRows))
-        });
-        assert!(matches!(result, Err(DbError::Sqlite(_))));
-        assert_eq!(calls, 1);
+    fn requested_waits_stay_within_the_budget() {
+        let mut retries = Retries::new(RetryPolicy::default());
+        assert_eq!(
+            retries.delay(Again::Wait(Duration::from_millis(3))).ok(),
+            Some(Duration::from_millis(3))
+        );
+        assert!(matches!(
+            retries.delay(Again::Wait(Duration::from_secs(11))),
+            Err(DbError::Busy)
+        ));
     }
 
     #[test]

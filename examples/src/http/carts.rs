@@ -12,7 +12,7 @@ use super::extract::{MergePatch, ValidJson};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Cart, CartBody, Collection, Listed};
-use crate::store::Store;
+use crate::store::{Store, Written};
 
 const KIND: &str = "cart";
 
@@ -28,7 +28,10 @@ pub(crate) async fn create(
     pre: Preconditions,
     ValidJson(body): ValidJson<CartBody>,
 ) -> Result<Tagged<Cart>, ApiError> {
-    let Listed { id, value } = store
+    let Written {
+        value: Listed { id, value },
+        ..
+    } = store
         .carts()
         .create_guarded(body, collection_guard(pre))
         .await?;
@@ -64,7 +67,7 @@ pub(crate) async fn put(
         .carts()
         .upsert(&id, move |current| {
             check_put(&pre, current)?;
-            Ok(body.clone())
+            Ok((body.clone(), ()))
         })
         .await?;
     Ok(put_response(written, uri.path()))
@@ -86,7 +89,7 @@ pub(crate) async fn patch(
         .carts()
         .upsert(&id.clone(), move |current| {
             let current = check_existing(&pre, current, KIND, &id)?;
-            Ok(merge_patch::patched(&current.body, &patch)?)
+            Ok((merge_patch::patched(&current.body, &patch)?, ()))
         })
         .await?;
     Ok(Tagged::new(written.value))

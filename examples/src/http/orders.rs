@@ -12,7 +12,7 @@ use super::extract::{MergePatch, ValidJson};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Collection, Listed, Order, OrderBody};
-use crate::store::{Dating, Store};
+use crate::store::{Dating, Store, Written};
 
 const KIND: &str = "order";
 
@@ -28,7 +28,10 @@ pub(crate) async fn create(
     pre: Preconditions,
     ValidJson(body): ValidJson<OrderBody>,
 ) -> Result<Tagged<Order>, ApiError> {
-    let Listed { id, value } = store
+    let Written {
+        value: Listed { id, value },
+        ..
+    } = store
         .orders()
         .create_guarded(body, collection_guard(pre))
         .await?;
@@ -68,7 +71,7 @@ pub(crate) async fn put(
         .orders()
         .upsert_dated(&id, dating, move |current| {
             check_put(&pre, current)?;
-            Ok(body.clone())
+            Ok((body.clone(), ()))
         })
         .await?;
     Ok(put_response(written, uri.path()))
@@ -91,7 +94,7 @@ pub(crate) async fn patch(
         .orders()
         .upsert_dated(&id.clone(), dating, move |current| {
             let current = check_existing(&pre, current, KIND, &id)?;
-            Ok(merge_patch::patched(&current.body, &patch)?)
+            Ok((merge_patch::patched(&current.body, &patch)?, ()))
         })
         .await?;
     Ok(Tagged::new(written.value))

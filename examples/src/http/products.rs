@@ -34,7 +34,7 @@ pub(crate) async fn put(
         .products()
         .upsert(&sku, move |current| {
             check_put(&pre, current)?;
-            Ok(body.clone())
+            Ok((body.clone(), ()))
         })
         .await?;
     Ok(put_response(written, uri.path()))

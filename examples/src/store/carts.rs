@@ -1,224 +1,153 @@
-//! Carts in SQLite, with a version column and tombstones for deleted carts.
+//! Carts: a version column, and tombstones for deleted carts.
+//!
+//! The decisions are here, the same on both backends; the SQL is in the backends' `carts`
+//! modules. On PostgreSQL a cart write ends in a version compare-and-swap (see the
+//! [module docs](super#why-no-update-is-lost)).
 
 use std::convert::Infallible;
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
-use super::Written;
-use super::codec::{items_from_sql, items_to_sql, with_fresh_id};
-use crate::db::{Abort, Database, DbError, WriteError};
+use super::{Backend, Deleted, Written, postgres, sqlite};
+use crate::db::{DbError, WriteError};
 use crate::model::{Cart, CartBody, CartVersion, Listed};
 
 /// A cart row: the live cart, or the version a deleted cart reached (its tombstone), so that a
 /// re-created cart continues from there and old tags never match it.
-struct Row {
-    cart: Option<Cart>,
-    version: u64,
+#[derive(Debug, Clone)]
+pub(super) struct CartRow {
+    /// The live cart; `None` for a tombstone.
+    pub(super) cart: Option<Cart>,
+    /// The row's version, live or not.
+    pub(super) version: u64,
+}
+
+/// A cart a POST creates: version 1.
+pub(super) fn new_cart(body: CartBody) -> Cart {
+    Cart { body, version: 1 }
+}
+
+/// What a write over `row` stores: the body `decide` returns for the live cart (or `None`), one
+/// version after the row's (live or tombstone), so every write moves the version.
+pub(super) fn next_cart<P, R>(
+    row: Option<&CartRow>,
+    decide: &mut impl FnMut(Option<&Cart>) -> Result<(CartBody, P), R>,
+) -> Result<Written<Cart, P>, R> {
+    let current = row.and_then(|row| row.cart.as_ref());
+    let (body, proof) = decide(current)?;
+    Ok(Written {
+        value: Cart {
+            body,
+            version: row.map_or(1, |row| row.version.saturating_add(1)),
+        },
+        created: current.is_none(),
+        proof,
+    })
 }
 
 /// The carts table. See the [module docs](super) for how writes decide.
 #[derive(Clone, Debug)]
 pub struct Carts {
-    db: Database,
+    backend: Backend,
 }
 
 impl Carts {
-    pub(super) fn new(db: Database) -> Self {
-        Self { db }
+    pub(super) fn new(backend: Backend) -> Self {
+        Self { backend }
     }
 
     /// The cart with this id, if any.
     pub async fn get(&self, id: &str) -> Result<Option<Cart>, DbError> {
-        let id = id.to_owned();
-        self.db
-            .read(move |conn| Ok(read_row(conn, &id)?.and_then(|row| row.cart)))
-            .await
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::get(db, id).await,
+            Backend::Postgres(db) => postgres::carts::get(db, id).await,
+        }
     }
 
     /// The version of the cart with this id, if any: a cheap read for conditional GETs.
     pub async fn version(&self, id: &str) -> Result<Option<CartVersion>, DbError> {
-        let id = id.to_owned();
-        self.db
-            .read(move |conn| {
-                conn.prepare_cached("SELECT version FROM carts WHERE id = ?1 AND deleted = 0")?
-                    .query_row([&id], |row| row.get::<_, i64>(0))
-                    .optional()
-                    .map(|version| {
-                        version.map(|version| CartVersion {
-                            version: u64::try_from(version).unwrap_or(0),
-                        })
-                    })
-            })
-            .await
+        let version = match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::version(db, id).await?,
+            Backend::Postgres(db) => postgres::carts::version(db, id).await?,
+        };
+        Ok(version.map(|version| CartVersion { version }))
     }
 
     /// Every live cart, by id.
     pub async fn list(&self) -> Result<Vec<Listed<Cart>>, DbError> {
-        self.db.read(list).await
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::list(db).await,
+            Backend::Postgres(db) => postgres::carts::list(db).await,
+        }
     }
 
     /// Creates a cart (version 1) under a fresh server-chosen id.
-    ///
     pub async fn create(&self, body: CartBody) -> Result<Listed<Cart>, DbError> {
         let no_guard = None::<fn(&[Listed<Cart>]) -> Result<(), Infallible>>;
-        self.create_guarded(body, no_guard)
-            .await
-            .map_err(|error| match error {
-                WriteError::Db(error) => error,
-                WriteError::Rejected(never) => match never {},
-            })
+        match self.create_guarded(body, no_guard).await {
+            Ok(written) => Ok(written.value),
+            Err(WriteError::Db(error)) => Err(error),
+            Err(WriteError::Rejected(never)) => match never {},
+        }
     }
 
     /// Like [`create`](Self::create), but `guard`, when given, first sees the whole collection
     /// inside the transaction and may reject the request (preconditions sent with a POST are
-    /// evaluated against the collection).
-    pub async fn create_guarded<R, G>(
+    /// evaluated against the collection); its proof is returned (`None` without a guard).
+    pub async fn create_guarded<P, R, G>(
         &self,
         body: CartBody,
-        mut guard: Option<G>,
-    ) -> Result<Listed<Cart>, WriteError<R>>
+        guard: Option<G>,
+    ) -> Result<Written<Listed<Cart>, Option<P>>, WriteError<R>>
     where
-        G: FnMut(&[Listed<Cart>]) -> Result<(), R> + Send + 'static,
+        G: FnMut(&[Listed<Cart>]) -> Result<P, R> + Send + 'static,
+        P: Send + 'static,
         R: Send + 'static,
     {
-        self.db
-            .write(move |tx| {
-                if let Some(guard) = guard.as_mut() {
-                    guard(&list(tx)?).map_err(Abort::Reject)?;
-                }
-                let cart = Cart {
-                    body: body.clone(),
-                    version: 1,
-                };
-                let (id, ()) = with_fresh_id(tx, |id| insert_new(tx, id, &cart))?;
-                Ok(Listed { id, value: cart })
-            })
-            .await
+        let cart = new_cart(body);
+        let (listed, proof) = match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::create(db, cart, guard).await?,
+            Backend::Postgres(db) => postgres::carts::create(db, cart, guard).await?,
+        };
+        Ok(Written {
+            value: listed,
+            created: true,
+            proof,
+        })
     }
 
-    /// Creates or replaces the cart `id` with what `decide` returns for its current state; the
-    /// version goes up by one.
-    pub async fn upsert<R, F>(
+    /// Creates or replaces the cart `id` with the body `decide` returns for its current state;
+    /// the version goes up by one. `decide` also returns a proof, handed back in
+    /// [`Written::proof`].
+    pub async fn upsert<P, R, F>(
         &self,
         id: &str,
-        mut decide: F,
-    ) -> Result<Written<Cart>, WriteError<R>>
+        decide: F,
+    ) -> Result<Written<Cart, P>, WriteError<R>>
     where
-        F: FnMut(Option<&Cart>) -> Result<CartBody, R> + Send + 'static,
+        F: FnMut(Option<&Cart>) -> Result<(CartBody, P), R> + Send + 'static,
+        P: Send + 'static,
         R: Send + 'static,
     {
-        let id = id.to_owned();
-        self.db
-            .write(move |tx| {
-                let row = read_row(tx, &id)?;
-                let current = row.as_ref().and_then(|row| row.cart.as_ref());
-                let body = decide(current).map_err(Abort::Reject)?;
-                let cart = Cart {
-                    body,
-                    version: row.as_ref().map_or(1, |row| row.version.saturating_add(1)),
-                };
-                let created = current.is_none();
-                store(tx, &id, &cart)?;
-                Ok(Written {
-                    value: cart,
-                    created,
-                })
-            })
-            .await
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::upsert(db, id, decide).await,
+            Backend::Postgres(db) => postgres::carts::upsert(db, id, decide).await,
+        }
     }
 
     /// Deletes the cart `id` if `decide` accepts its current state, leaving a tombstone with the
-    /// next version; returns what was deleted.
-    pub async fn delete<R, F>(&self, id: &str, mut decide: F) -> Result<Option<Cart>, WriteError<R>>
+    /// next version; returns what was deleted and `decide`'s proof.
+    pub async fn delete<P, R, F>(
+        &self,
+        id: &str,
+        decide: F,
+    ) -> Result<Deleted<Cart, P>, WriteError<R>>
     where
-        F: FnMut(Option<&Cart>) -> Result<(), R> + Send + 'static,
+        F: FnMut(Option<&Cart>) -> Result<P, R> + Send + 'static,
+        P: Send + 'static,
         R: Send + 'static,
     {
-        let id = id.to_owned();
-        self.db
-            .write(move |tx| {
-                let current = read_row(tx, &id)?.and_then(|row| row.cart);
-                decide(current.as_ref()).map_err(Abort::Reject)?;
-                if current.is_some() {
-                    tx.execute(
-                        "UPDATE carts SET deleted = 1, owner = NULL, items = NULL,
-                         version = version + 1 WHERE id = ?1",
-                        [&id],
-                    )?;
-                }
-                Ok(current)
-            })
-            .await
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::delete(db, id, decide).await,
+            Backend::Postgres(db) => postgres::carts::delete(db, id, decide).await,
+        }
     }
-}
-
-/// One cart row, live or tombstone. The statement is cached on the connection: it runs on every
-/// read and every write, and compiling it each time is a large share of a small cart's read.
-fn read_row(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<Row>> {
-    conn.prepare_cached("SELECT version, deleted, owner, items FROM carts WHERE id = ?1")?
-        .query_row([id], |row| {
-            let version: i64 = row.get(0)?;
-            let version = u64::try_from(version).unwrap_or(0);
-            let deleted: bool = row.get(1)?;
-            let cart = if deleted {
-                None
-            } else {
-                let items: String = row.get(3)?;
-                Some(Cart {
-                    body: CartBody {
-                        owner: row.get(2)?,
-                        items: items_from_sql(3, &items)?,
-                    },
-                    version,
-                })
-            };
-            Ok(Row { cart, version })
-        })
-        .optional()
-}
-
-fn list(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Listed<Cart>>> {
-    let mut statement = conn.prepare_cached(
-        "SELECT id, version, owner, items FROM carts WHERE deleted = 0 ORDER BY id",
-    )?;
-    let rows = statement.query_map([], |row| {
-        let version: i64 = row.get(1)?;
-        let items: String = row.get(3)?;
-        Ok(Listed {
-            id: row.get(0)?,
-            value: Cart {
-                body: CartBody {
-                    owner: row.get(2)?,
-                    items: items_from_sql(3, &items)?,
-                },
-                version: u64::try_from(version).unwrap_or(0),
-            },
-        })
-    })?;
-    rows.collect()
-}
-
-/// Inserts the row, or revives / replaces an existing one (live or tombstone).
-fn store(tx: &Transaction<'_>, id: &str, cart: &Cart) -> rusqlite::Result<()> {
-    let items = items_to_sql(&cart.body.items)?;
-    let version = i64::try_from(cart.version).unwrap_or(i64::MAX);
-    tx.execute(
-        "INSERT INTO carts (id, owner, items, version, deleted) VALUES (?1, ?2, ?3, ?4, 0)
-         ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, items = excluded.items,
-             version = excluded.version, deleted = 0",
-        params![id, cart.body.owner, items, version],
-    )
-    .map(drop)
-}
-
-/// Inserts a row for a fresh id; fails with a constraint violation if the id is taken (even by a
-/// tombstone), which [`with_fresh_id`] answers with another id.
-fn insert_new(tx: &Transaction<'_>, id: &str, cart: &Cart) -> rusqlite::Result<()> {
-    let items = items_to_sql(&cart.body.items)?;
-    let version = i64::try_from(cart.version).unwrap_or(i64::MAX);
-    tx.execute(
-        "INSERT INTO carts (id, owner, items, version, deleted) VALUES (?1, ?2, ?3, ?4, 0)",
-        params![id, cart.body.owner, items, version],
-    )
-    .map(drop)
 }

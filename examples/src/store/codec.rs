@@ -1,22 +1,20 @@
-//! Conversions between model values and SQLite columns.
+//! Conversions between model values and the columns both backends store them in.
 
+use std::string::FromUtf8Error;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use etag_core::EntityTag;
-use rusqlite::types::Type;
 
 use crate::model::LineItem;
 
 /// Line items are stored as a JSON array.
-pub(super) fn items_to_sql(items: &[LineItem]) -> rusqlite::Result<String> {
+pub(super) fn items_to_json(items: &[LineItem]) -> Result<String, serde_json::Error> {
     serde_json::to_string(items)
-        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(error.into()))
 }
 
-/// Decodes the JSON array of column `index`; a corrupt value is a database error, not a panic.
-pub(super) fn items_from_sql(index: usize, text: &str) -> rusqlite::Result<Vec<LineItem>> {
+/// Decodes stored line items; a corrupt value is an error, not a panic.
+pub(super) fn items_from_json(text: &str) -> Result<Vec<LineItem>, serde_json::Error> {
     serde_json::from_str(text)
-        .map_err(|error| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, error.into()))
 }
 
 /// An entity tag as stored: its exact wire form (`"…"` or `W/"…"`), which
@@ -25,9 +23,8 @@ pub(super) fn items_from_sql(index: usize, text: &str) -> rusqlite::Result<Vec<L
 /// A tag whose opaque bytes are not UTF-8 (legal `obs-text`) has no exact text form and is
 /// refused rather than stored altered; the shop's tags are hex digests and versions, so this
 /// never happens in practice.
-pub(crate) fn etag_to_sql(tag: &EntityTag) -> rusqlite::Result<String> {
+pub(crate) fn etag_text(tag: &EntityTag) -> Result<String, FromUtf8Error> {
     String::from_utf8(tag.to_header_value().as_bytes().to_vec())
-        .map_err(|error| rusqlite::Error::ToSqlConversionFailure(error.into()))
 }
 
 /// Milliseconds since the Unix epoch (0 for times before it, which the clock never gives).
@@ -52,27 +49,13 @@ pub(super) fn from_seconds(seconds: i64) -> SystemTime {
     UNIX_EPOCH + Duration::from_secs(u64::try_from(seconds).unwrap_or(0))
 }
 
-/// Tries `insert` with fresh random ids until one is free. 64 random bits make a collision
-/// vanishingly rare; the loop only guarantees that one never surfaces as an error.
-pub(super) fn with_fresh_id<T>(
-    tx: &rusqlite::Transaction<'_>,
-    mut insert: impl FnMut(&str) -> rusqlite::Result<T>,
-) -> rusqlite::Result<(String, T)> {
-    const ATTEMPTS: usize = 4;
-    let mut last_error = None;
-    for _ in 0..ATTEMPTS {
-        let id: String = tx
-            .prepare_cached("SELECT lower(hex(randomblob(8)))")?
-            .query_row([], |row| row.get(0))?;
-        match insert(&id) {
-            Ok(value) => return Ok((id, value)),
-            Err(error)
-                if error.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
-            {
-                last_error = Some(error);
-            }
-            Err(error) => return Err(error),
-        }
-    }
-    Err(last_error.unwrap_or(rusqlite::Error::QueryReturnedNoRows))
+/// A stored version (a `BIGINT` / `INTEGER` column) as the model's `u64`; the schema keeps it
+/// positive.
+pub(super) fn version_from_sql(version: i64) -> u64 {
+    u64::try_from(version).unwrap_or(0)
+}
+
+/// The model's version as a column value.
+pub(super) fn version_to_sql(version: u64) -> i64 {
+    i64::try_from(version).unwrap_or(i64::MAX)
 }

@@ -4,12 +4,47 @@
 //! `Option` for "missing", and *decision closures*. A write takes a closure that receives the
 //! current state (or `None`) and either returns the new state or rejects the request; the store
 //! runs it inside the transaction that performs the write, so a precondition checked there is
-//! checked against exactly the state being replaced. SQLite does this with `BEGIN IMMEDIATE`; a
-//! networked database would do it with `SELECT … FOR UPDATE` or a serializable transaction, and
-//! the handlers would not change.
+//! checked against exactly the state being replaced. A closure may also hand back a value (its
+//! *proof*, such as a token saying that the precondition was checked), which the write returns
+//! with its result ([`Written::proof`], [`Deleted::proof`]).
 //!
-//! A decision closure may run more than once (the store retries when the database is locked), so
-//! it must decide from its argument only.
+//! A decision closure may run more than once (the store retries when the database is busy, or
+//! when another writer got there first), so it must decide from its argument only; only the
+//! proof of the run that committed is returned.
+//!
+//! The decisions (what a write stores, how it is dated, what a tombstone keeps, the stored tag)
+//! live in one module per resource and are the same on both backends; the backends differ only
+//! in the SQL that reads and writes the rows, in [`sqlite`] and [`postgres`] modules of their own.
+//!
+//! # Why no update is lost
+//!
+//! **SQLite** runs every write in `BEGIN IMMEDIATE`: the file's write lock is taken before the
+//! current state is read, so across all processes on the file one write at a time reads, decides
+//! and writes.
+//!
+//! **PostgreSQL** runs every write in a `READ COMMITTED` transaction, in one of two ways:
+//!
+//! - *Row lock* (orders, products): `SELECT … FOR UPDATE` locks the row before the decision. A
+//!   second writer of the same row blocks on that lock until the first commits, and then (READ
+//!   COMMITTED re-reads a row it waited for) sees the committed state, so its precondition is
+//!   checked against what the first writer wrote, never against what both read earlier.
+//! - *Compare-and-swap* (carts): the cart is read, decided, and written with `UPDATE … SET
+//!   version = version + 1 WHERE id = $1 AND version = $2`, `$2` being the version the decision
+//!   saw. A concurrent write that committed in between changed the version, so the `UPDATE`
+//!   matches no row; the attempt rolls back and runs again on the new state, where a client's
+//!   stale `If-Match` fails with 412.
+//!
+//! A missing row cannot be locked, so creating one is an `INSERT … ON CONFLICT DO NOTHING`: of
+//! two creators, the second waits for the first's insert and then inserts nothing, and its
+//! attempt runs again, now deciding on the row the first created (`If-None-Match: *` fails).
+//! Re-creating a deleted order deletes its tombstone in the same transaction, so that row lock
+//! orders re-creators too. A POST that carries preconditions on the collection takes an
+//! exclusive advisory lock on it, which every other write of that collection takes shared: the
+//! listing it checks cannot change before it commits.
+//!
+//! Stronger isolation is not needed: every write's check and write concern one row, which the
+//! lock or the compare-and-swap serializes; `SERIALIZABLE` would add aborts without adding a
+//! guarantee here.
 //!
 //! # Modification dates
 //!
@@ -48,12 +83,13 @@
 //! against other writers: the column is `NOT NULL` without a default (an `INSERT` that forgets
 //! it fails), and a trigger refuses any in-place `UPDATE` of an order's content (the store
 //! replaces the row whole), so a process running an older binary cannot leave a stale tag
-//! behind.
+//! behind. PostgreSQL has the same constraint and a trigger that refuses an `UPDATE` changing an
+//! order's content but not its tag.
 //!
 //! The tag depends on the canonical encoding of `Order`'s fields (`#[derive(Versioned)]`): a
 //! change to that encoding, to the fields that make up the tag, or to how tags are written as
 //! text changes the computed tag, and must come with a migration that recomputes the stored
-//! tag of every order, as migration 3 does. Without it, the precheck would decide from tags that
+//! tag of every order, as migration 3 does (and its PostgreSQL counterpart). Without it, the precheck would decide from tags that
 //! no longer match the ones responses send.
 //!
 //! [`Order`]: crate::model::Order
@@ -62,7 +98,9 @@ mod carts;
 mod codec;
 mod dating;
 mod orders;
+mod postgres;
 mod products;
+mod sqlite;
 
 use std::path::PathBuf;
 
@@ -71,17 +109,37 @@ pub use dating::Dating;
 pub use orders::Orders;
 pub use products::Products;
 
-pub(crate) use codec::etag_to_sql;
+pub(crate) use codec::etag_text;
 
-use crate::db::{Database, DbError};
+use crate::db::{self, DbError, Location};
 
-/// The result of a write that may create: the stored value and whether it is new.
+/// The result of a write that may create: the stored value, whether it is new, and the proof
+/// the decision closure handed back.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Written<T> {
+pub struct Written<T, P = ()> {
     /// The state after the write.
     pub value: T,
     /// `true` when the resource did not exist before (201 Created).
     pub created: bool,
+    /// What the decision closure returned with the new state, from the run that committed.
+    pub proof: P,
+}
+
+/// The result of a delete: what was deleted (`None` when there was nothing and the decision
+/// accepted that), and the proof the decision closure handed back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deleted<T, P = ()> {
+    /// The state that was deleted.
+    pub value: Option<T>,
+    /// What the decision closure returned, from the run that committed.
+    pub proof: P,
+}
+
+/// The database behind a store.
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(db::sqlite::Database),
+    Postgres(db::postgres::Database),
 }
 
 /// All of the shop's resources in one database; cheap to clone.
@@ -103,29 +161,50 @@ pub struct Written<T> {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Store {
-    db: Database,
+    backend: Backend,
 }
 
 impl Store {
-    /// Opens the database at `path`, creating and migrating it as needed.
+    /// Opens the SQLite database at `path`, creating and migrating it as needed.
     pub async fn open(path: impl Into<PathBuf>) -> Result<Self, DbError> {
         Ok(Self {
-            db: Database::open(path).await?,
+            backend: Backend::Sqlite(db::sqlite::Database::open(path).await?),
         })
+    }
+
+    /// Opens the database at `location`: an SQLite file (created as needed), or a PostgreSQL
+    /// database (which must exist; the shop creates its tables). Either is migrated on open,
+    /// safely when several processes open it at once.
+    ///
+    /// ```no_run
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// use etag_examples::store::Store;
+    ///
+    /// let store = Store::connect(&"postgres://shop@127.0.0.1:5432/shop".parse()?).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn connect(location: &Location) -> Result<Self, DbError> {
+        match location {
+            Location::Sqlite(path) => Self::open(path.clone()).await,
+            Location::Postgres(url) => Ok(Self {
+                backend: Backend::Postgres(db::postgres::Database::connect(url).await?),
+            }),
+        }
     }
 
     /// Orders.
     pub fn orders(&self) -> Orders {
-        Orders::new(self.db.clone())
+        Orders::new(self.backend.clone())
     }
 
     /// Carts.
     pub fn carts(&self) -> Carts {
-        Carts::new(self.db.clone())
+        Carts::new(self.backend.clone())
     }
 
     /// Products.
     pub fn products(&self) -> Products {
-        Products::new(self.db.clone())
+        Products::new(self.backend.clone())
     }
 }

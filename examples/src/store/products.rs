@@ -1,14 +1,35 @@
-//! Products in SQLite, with one distinct modification second per write.
+//! Products: dated in whole seconds, one distinct second per write.
+//!
+//! The decisions are here, the same on both backends; the SQL is in the backends' `products`
+//! modules. On PostgreSQL a product write holds the product's row (`SELECT … FOR UPDATE`, see
+//! the [module docs](super#why-no-update-is-lost)).
 
 use std::time::SystemTime;
 
-use rusqlite::{OptionalExtension, Transaction, params};
-
-use super::Written;
 use super::codec::{from_seconds, to_seconds};
 use super::dating::{Dating, wait_for_a_later_second};
-use crate::db::{Abort, Database, DbError, WriteError};
+use super::{Backend, Written, postgres, sqlite};
+use crate::db::{Abort, DbError, WriteError};
 use crate::model::{Product, ProductBody};
+
+/// What a write over `current` stores at `now`: the body `decide` returns, dated in a later
+/// second than `current`; in the same second, the write asks to roll back and wait for the next.
+pub(super) fn next_product<P, R>(
+    current: Option<&Product>,
+    decide: &mut impl FnMut(Option<&Product>) -> Result<(ProductBody, P), R>,
+    now: SystemTime,
+) -> Result<Written<Product, P>, Abort<R>> {
+    let (body, proof) = decide(current).map_err(Abort::Reject)?;
+    let previous = current.map(|product| product.modified_at);
+    if let Some(wait) = wait_for_a_later_second(Dating::DistinctSecond, previous, now) {
+        return Err(Abort::RetryAfter(wait));
+    }
+    Ok(Written {
+        value: Product::new(body, from_seconds(to_seconds(now))),
+        created: current.is_none(),
+        proof,
+    })
+}
 
 /// The products table. See the [module docs](super) for how writes decide.
 ///
@@ -21,77 +42,37 @@ use crate::model::{Product, ProductBody};
 /// price of exact date-based preconditions.
 #[derive(Clone, Debug)]
 pub struct Products {
-    db: Database,
+    backend: Backend,
 }
 
 impl Products {
-    pub(super) fn new(db: Database) -> Self {
-        Self { db }
+    pub(super) fn new(backend: Backend) -> Self {
+        Self { backend }
     }
 
     /// The product with this SKU, if any.
     pub async fn get(&self, sku: &str) -> Result<Option<Product>, DbError> {
-        let sku = sku.to_owned();
-        self.db.read(move |conn| current(conn, &sku)).await
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::products::get(db, sku).await,
+            Backend::Postgres(db) => postgres::products::get(db, sku).await,
+        }
     }
 
-    /// Creates or replaces the product `sku` with what `decide` returns for its current state.
-    pub async fn upsert<R, F>(
+    /// Creates or replaces the product `sku` with the body `decide` returns for its current
+    /// state; `decide`'s proof is handed back in [`Written::proof`].
+    pub async fn upsert<P, R, F>(
         &self,
         sku: &str,
-        mut decide: F,
-    ) -> Result<Written<Product>, WriteError<R>>
+        decide: F,
+    ) -> Result<Written<Product, P>, WriteError<R>>
     where
-        F: FnMut(Option<&Product>) -> Result<ProductBody, R> + Send + 'static,
+        F: FnMut(Option<&Product>) -> Result<(ProductBody, P), R> + Send + 'static,
+        P: Send + 'static,
         R: Send + 'static,
     {
-        let sku = sku.to_owned();
-        self.db
-            .write(move |tx| {
-                let current = current(tx, &sku)?;
-                let body = decide(current.as_ref()).map_err(Abort::Reject)?;
-                let now = SystemTime::now();
-                let previous = current.as_ref().map(|product| product.modified_at);
-                if let Some(wait) = wait_for_a_later_second(Dating::DistinctSecond, previous, now) {
-                    return Err(Abort::RetryAfter(wait));
-                }
-                let product = Product::new(body, from_seconds(to_seconds(now)));
-                store(tx, &sku, &product)?;
-                Ok(Written {
-                    value: product,
-                    created: current.is_none(),
-                })
-            })
-            .await
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::products::upsert(db, sku, decide).await,
+            Backend::Postgres(db) => postgres::products::upsert(db, sku, decide).await,
+        }
     }
-}
-
-/// One product. The statement is cached on the connection: it runs on every read and write.
-fn current(conn: &rusqlite::Connection, sku: &str) -> rusqlite::Result<Option<Product>> {
-    conn.prepare_cached("SELECT name, price, stock, modified_s FROM products WHERE sku = ?1")?
-        .query_row([sku], |row| {
-            Ok(Product {
-                name: row.get(0)?,
-                price: row.get(1)?,
-                stock: row.get(2)?,
-                modified_at: from_seconds(row.get(3)?),
-            })
-        })
-        .optional()
-}
-
-fn store(tx: &Transaction<'_>, sku: &str, product: &Product) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO products (sku, name, price, stock, modified_s) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (sku) DO UPDATE SET name = excluded.name, price = excluded.price,
-             stock = excluded.stock, modified_s = excluded.modified_s",
-        params![
-            sku,
-            product.name,
-            product.price,
-            product.stock,
-            to_seconds(product.modified_at)
-        ],
-    )
-    .map(drop)
 }

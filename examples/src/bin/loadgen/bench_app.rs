@@ -120,7 +120,7 @@ async fn put_order(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxE
     };
     let written = store
         .orders()
-        .upsert(id, move |_| Ok::<_, Infallible>(body.clone()))
+        .upsert(id, move |_| Ok::<_, Infallible>((body.clone(), ())))
         .await
         .map_err(|error| format!("seeding order {id}: {error}"))?;
     Ok(seeded(id, items, &written.value))
@@ -133,7 +133,7 @@ async fn put_cart(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxEr
     };
     let written = store
         .carts()
-        .upsert(id, move |_| Ok::<_, Infallible>(body.clone()))
+        .upsert(id, move |_| Ok::<_, Infallible>((body.clone(), ())))
         .await
         .map_err(|error| format!("seeding cart {id}: {error}"))?;
     Ok(seeded(id, items, &written.value))

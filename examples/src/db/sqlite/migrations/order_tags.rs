@@ -20,7 +20,7 @@ use rusqlite::Transaction;
 use rusqlite::types::Type;
 
 use crate::model::{LineItem, Order, OrderBody};
-use crate::store::etag_to_sql;
+use crate::store::etag_text;
 
 /// Runs the migration inside the migrating transaction.
 pub(super) fn store_order_tags(tx: &Transaction<'_>) -> rusqlite::Result<()> {
@@ -74,7 +74,8 @@ fn copy_with_tags(tx: &Transaction<'_>) -> rusqlite::Result<usize> {
             modified_at: UNIX_EPOCH
                 + Duration::from_millis(u64::try_from(modified_ms).unwrap_or(0)),
         };
-        let etag = etag_to_sql(&order.etag())?;
+        let etag = etag_text(&order.etag())
+            .map_err(|error| rusqlite::Error::ToSqlConversionFailure(error.into()))?;
         write.execute(rusqlite::params![
             id,
             customer,

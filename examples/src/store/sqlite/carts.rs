@@ -1,0 +1,176 @@
+//! Carts in SQLite: every write under `BEGIN IMMEDIATE`.
+
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::super::carts::{CartRow, next_cart};
+use super::super::codec::{version_from_sql, version_to_sql};
+use super::super::{Deleted, Written};
+use super::{items_from_sql, items_to_sql, with_fresh_id};
+use crate::db::sqlite::Database;
+use crate::db::{Abort, DbError, WriteError};
+use crate::model::{Cart, CartBody, Listed};
+
+pub(in crate::store) async fn get(db: &Database, id: &str) -> Result<Option<Cart>, DbError> {
+    let id = id.to_owned();
+    db.read(move |conn| Ok(read_row(conn, &id)?.and_then(|row| row.cart)))
+        .await
+}
+
+pub(in crate::store) async fn version(db: &Database, id: &str) -> Result<Option<u64>, DbError> {
+    let id = id.to_owned();
+    db.read(move |conn| {
+        conn.prepare_cached("SELECT version FROM carts WHERE id = ?1 AND deleted = 0")?
+            .query_row([&id], |row| row.get::<_, i64>(0))
+            .optional()
+            .map(|version| version.map(version_from_sql))
+    })
+    .await
+}
+
+pub(in crate::store) async fn list(db: &Database) -> Result<Vec<Listed<Cart>>, DbError> {
+    db.read(list_all).await
+}
+
+pub(in crate::store) async fn create<P, R, G>(
+    db: &Database,
+    cart: Cart,
+    mut guard: Option<G>,
+) -> Result<(Listed<Cart>, Option<P>), WriteError<R>>
+where
+    G: FnMut(&[Listed<Cart>]) -> Result<P, R> + Send + 'static,
+    P: Send + 'static,
+    R: Send + 'static,
+{
+    db.write(move |tx| {
+        let proof = match guard.as_mut() {
+            Some(guard) => Some(guard(&list_all(tx)?).map_err(Abort::Reject)?),
+            None => None,
+        };
+        let (id, ()) = with_fresh_id(tx, |id| insert_new(tx, id, &cart))?;
+        Ok((
+            Listed {
+                id,
+                value: cart.clone(),
+            },
+            proof,
+        ))
+    })
+    .await
+}
+
+pub(in crate::store) async fn upsert<P, R, F>(
+    db: &Database,
+    id: &str,
+    mut decide: F,
+) -> Result<Written<Cart, P>, WriteError<R>>
+where
+    F: FnMut(Option<&Cart>) -> Result<(CartBody, P), R> + Send + 'static,
+    P: Send + 'static,
+    R: Send + 'static,
+{
+    let id = id.to_owned();
+    db.write(move |tx| {
+        let row = read_row(tx, &id)?;
+        let written = next_cart(row.as_ref(), &mut decide).map_err(Abort::Reject)?;
+        store(tx, &id, &written.value)?;
+        Ok(written)
+    })
+    .await
+}
+
+pub(in crate::store) async fn delete<P, R, F>(
+    db: &Database,
+    id: &str,
+    mut decide: F,
+) -> Result<Deleted<Cart, P>, WriteError<R>>
+where
+    F: FnMut(Option<&Cart>) -> Result<P, R> + Send + 'static,
+    P: Send + 'static,
+    R: Send + 'static,
+{
+    let id = id.to_owned();
+    db.write(move |tx| {
+        let current = read_row(tx, &id)?.and_then(|row| row.cart);
+        let proof = decide(current.as_ref()).map_err(Abort::Reject)?;
+        if current.is_some() {
+            tx.execute(
+                "UPDATE carts SET deleted = 1, owner = NULL, items = NULL,
+                 version = version + 1 WHERE id = ?1",
+                [&id],
+            )?;
+        }
+        Ok(Deleted {
+            value: current,
+            proof,
+        })
+    })
+    .await
+}
+
+/// One cart row, live or tombstone. The statement is cached on the connection: it runs on every
+/// read and every write, and compiling it each time is a large share of a small cart's read.
+fn read_row(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<CartRow>> {
+    conn.prepare_cached("SELECT version, deleted, owner, items FROM carts WHERE id = ?1")?
+        .query_row([id], |row| {
+            let version = version_from_sql(row.get(0)?);
+            let deleted: bool = row.get(1)?;
+            let cart = if deleted {
+                None
+            } else {
+                let items: String = row.get(3)?;
+                Some(Cart {
+                    body: CartBody {
+                        owner: row.get(2)?,
+                        items: items_from_sql(3, &items)?,
+                    },
+                    version,
+                })
+            };
+            Ok(CartRow { cart, version })
+        })
+        .optional()
+}
+
+fn list_all(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<Listed<Cart>>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT id, version, owner, items FROM carts WHERE deleted = 0 ORDER BY id",
+    )?;
+    let rows = statement.query_map([], |row| {
+        let items: String = row.get(3)?;
+        Ok(Listed {
+            id: row.get(0)?,
+            value: Cart {
+                body: CartBody {
+                    owner: row.get(2)?,
+                    items: items_from_sql(3, &items)?,
+                },
+                version: version_from_sql(row.get(1)?),
+            },
+        })
+    })?;
+    rows.collect()
+}
+
+/// Inserts the row, or revives / replaces an existing one (live or tombstone); the write lock
+/// of `BEGIN IMMEDIATE` makes this the only writer.
+fn store(tx: &Transaction<'_>, id: &str, cart: &Cart) -> rusqlite::Result<()> {
+    let items = items_to_sql(&cart.body.items)?;
+    tx.execute(
+        "INSERT INTO carts (id, owner, items, version, deleted) VALUES (?1, ?2, ?3, ?4, 0)
+         ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, items = excluded.items,
+             version = excluded.version, deleted = 0",
+        params![id, cart.body.owner, items, version_to_sql(cart.version)],
+    )
+    .map(drop)
+}
+
+/// Inserts a row for a fresh id; fails with a constraint violation if the id is taken (even by a
+/// tombstone), which [`with_fresh_id`] answers with another id.
+fn insert_new(tx: &Transaction<'_>, id: &str, cart: &Cart) -> rusqlite::Result<()> {
+    let items = items_to_sql(&cart.body.items)?;
+    tx.execute(
+        "INSERT INTO carts (id, owner, items, version, deleted) VALUES (?1, ?2, ?3, ?4, 0)",
+        params![id, cart.body.owner, items, version_to_sql(cart.version)],
+    )
+    .map(drop)
+}
