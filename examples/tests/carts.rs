@@ -4,15 +4,13 @@ mod support;
 
 use http::{Method, StatusCode};
 use serde_json::json;
-use support::{Shop, temp_db};
+use support::{Shop, TestDb, on_both_backends};
 
 fn cart() -> serde_json::Value {
     json!({"owner": "ada", "items": [{"sku": "apple", "qty": 1}]})
 }
 
-#[tokio::test]
-async fn post_creates_version_one_without_last_modified() {
-    let (_dir, db) = temp_db();
+async fn post_creates_version_one_without_last_modified(db: TestDb) {
     let shop = Shop::start(&db);
     let created = shop.json(Method::POST, "/carts", &[], &cart()).await;
     created.assert_status(StatusCode::CREATED);
@@ -27,9 +25,7 @@ async fn post_creates_version_one_without_last_modified() {
     assert_eq!(fetched.header("last-modified"), None);
 }
 
-#[tokio::test]
-async fn every_write_moves_the_version() {
-    let (_dir, db) = temp_db();
+async fn every_write_moves_the_version(db: TestDb) {
     let shop = Shop::start(&db);
     let created = shop.json(Method::POST, "/carts", &[], &cart()).await;
     let path = created.header("location").expect("a Location").to_owned();
@@ -62,9 +58,7 @@ async fn every_write_moves_the_version() {
         .assert_status(StatusCode::OK);
 }
 
-#[tokio::test]
-async fn a_date_alone_cannot_guard_a_cart() {
-    let (_dir, db) = temp_db();
+async fn a_date_alone_cannot_guard_a_cart(db: TestDb) {
     let shop = Shop::start(&db);
     let created = shop.json(Method::POST, "/carts", &[], &cart()).await;
     let path = created.header("location").expect("a Location").to_owned();
@@ -79,9 +73,7 @@ async fn a_date_alone_cannot_guard_a_cart() {
     .assert_problem(StatusCode::PRECONDITION_REQUIRED);
 }
 
-#[tokio::test]
-async fn a_recreated_cart_never_matches_an_old_tag() {
-    let (_dir, db) = temp_db();
+async fn a_recreated_cart_never_matches_an_old_tag(db: TestDb) {
     let shop = Shop::start(&db);
     let created = shop
         .json(Method::PUT, "/carts/c1", &[("if-none-match", "*")], &cart())
@@ -119,9 +111,7 @@ async fn a_recreated_cart_never_matches_an_old_tag() {
         .assert_problem(StatusCode::PRECONDITION_FAILED);
 }
 
-#[tokio::test]
-async fn the_cart_list_is_conditional_too() {
-    let (_dir, db) = temp_db();
+async fn the_cart_list_is_conditional_too(db: TestDb) {
     let shop = Shop::start(&db);
     let before = shop.get("/carts", &[]).await;
     before.assert_status(StatusCode::OK);
@@ -137,3 +127,11 @@ async fn the_cart_list_is_conditional_too() {
         .await
         .assert_not_modified(&after.etag());
 }
+
+on_both_backends!(
+    post_creates_version_one_without_last_modified,
+    every_write_moves_the_version,
+    a_date_alone_cannot_guard_a_cart,
+    a_recreated_cart_never_matches_an_old_tag,
+    the_cart_list_is_conditional_too,
+);

@@ -1,5 +1,6 @@
-//! Several server processes on one database file: no lost updates, every conflict a 412, a clean
-//! shutdown, and data that survives a restart.
+//! Several server processes on one database: no lost updates, every conflict a 412, no 5xx, a
+//! clean shutdown, and data that survives a restart. On SQLite two processes share a file; on
+//! PostgreSQL four share a database, as several hosts behind a load balancer would.
 
 mod support;
 
@@ -10,23 +11,57 @@ use std::time::Duration;
 
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Shop, temp_db};
+use support::{DbArg, Shop, TestDb, on_both_backends};
 use tokio::sync::Barrier;
 
-const CLIENTS: usize = 16;
-const WRITES_PER_CLIENT: usize = 5;
 /// A bound on attempts per write, so a livelock fails the test instead of hanging it.
 const MAX_ATTEMPTS: usize = 2_000;
 
-/// Two shop processes started at the same moment on one fresh database file, so they also race
+/// How hard a race is run: how many processes, and how many concurrent conflicting writers
+/// each making how many writes.
+#[derive(Clone, Copy)]
+struct Race {
+    shops: usize,
+    clients: usize,
+    writes_per_client: usize,
+}
+
+impl Race {
+    /// Two processes on one SQLite file; four on one PostgreSQL database with 64 writers.
+    fn on(db: &TestDb) -> Self {
+        match db {
+            TestDb::Sqlite { .. } => Self {
+                shops: 2,
+                clients: 16,
+                writes_per_client: 5,
+            },
+            TestDb::Postgres(_) => Self {
+                shops: 4,
+                clients: 64,
+                writes_per_client: 1,
+            },
+        }
+    }
+
+    /// The successful writes the race makes.
+    fn writes(self) -> usize {
+        self.clients * self.writes_per_client
+    }
+}
+
+/// `count` shop processes started at the same moment on one fresh database, so they also race
 /// to create and migrate it.
-fn two_shops() -> (tempfile::TempDir, Arc<[Shop; 2]>) {
-    let (dir, db) = temp_db();
-    let other_db = db.clone();
-    let first = std::thread::spawn(move || Shop::start(&db));
-    let second = Shop::start(&other_db);
-    let first = first.join().expect("the first shop starts");
-    (dir, Arc::new([first, second]))
+fn shops(db: &TestDb, count: usize) -> Arc<Vec<Shop>> {
+    std::thread::scope(|scope| {
+        let starting: Vec<_> = (0..count)
+            .map(|_| scope.spawn(|| Shop::start(db)))
+            .collect();
+        let shops = starting
+            .into_iter()
+            .map(|shop| shop.join().expect("a shop starts"))
+            .collect();
+        Arc::new(shops)
+    })
 }
 
 #[derive(Default)]
@@ -36,10 +71,10 @@ struct Tally {
 }
 
 /// Read → append one item → PUT with If-Match, through alternating servers, until the write
-/// wins. Any status other than 200 or 412 fails the test.
-async fn append(shops: &[Shop; 2], path: &str, item: Value, client: usize, tally: &Tally) {
+/// wins. Any status other than 200 or 412 (a 5xx above all) fails the test.
+async fn append(shops: &[Shop], path: &str, item: Value, client: usize, tally: &Tally) {
     for attempt in 0..MAX_ATTEMPTS {
-        let shop = &shops[(client + attempt) % 2];
+        let shop = &shops[(client + attempt) % shops.len()];
         let current = shop.get(path, &[]).await;
         current.assert_status(StatusCode::OK);
         let mut body = current.json();
@@ -69,11 +104,11 @@ async fn append(shops: &[Shop; 2], path: &str, item: Value, client: usize, tally
 }
 
 /// Runs the read-modify-write workload against `path` and checks that every write landed.
-async fn no_lost_updates(shops: Arc<[Shop; 2]>, path: String) -> Value {
+async fn no_lost_updates(shops: Arc<Vec<Shop>>, path: String, race: Race) -> Value {
     let tally = Arc::new(Tally::default());
-    let start = Arc::new(Barrier::new(CLIENTS));
+    let start = Arc::new(Barrier::new(race.clients));
     let mut clients = Vec::new();
-    for client in 0..CLIENTS {
+    for client in 0..race.clients {
         let (shops, path, tally, start) = (
             Arc::clone(&shops),
             path.clone(),
@@ -82,7 +117,7 @@ async fn no_lost_updates(shops: Arc<[Shop; 2]>, path: String) -> Value {
         );
         clients.push(tokio::spawn(async move {
             start.wait().await;
-            for write in 0..WRITES_PER_CLIENT {
+            for write in 0..race.writes_per_client {
                 let item = json!({"sku": format!("c{client}-w{write}"), "qty": 1});
                 append(&shops, &path, item, client, &tally).await;
             }
@@ -95,7 +130,7 @@ async fn no_lost_updates(shops: Arc<[Shop; 2]>, path: String) -> Value {
     let written = tally.written.load(Ordering::Relaxed);
     let conflicts = tally.conflicts.load(Ordering::Relaxed);
     eprintln!("{written} writes, {conflicts} conflicts answered 412");
-    assert_eq!(written, CLIENTS * WRITES_PER_CLIENT);
+    assert_eq!(written, race.writes());
 
     let last = shops[0].get(&path, &[]).await;
     let state = last.json();
@@ -113,14 +148,16 @@ async fn no_lost_updates(shops: Arc<[Shop; 2]>, path: String) -> Value {
     skus.sort();
     skus.dedup();
     assert_eq!(skus.len(), written, "and each exactly once");
-    // Both servers see the same final state.
-    assert_eq!(shops[1].get(&path, &[]).await.etag(), last.etag());
+    // Every server sees the same final state.
+    for shop in shops.iter() {
+        assert_eq!(shop.get(&path, &[]).await.etag(), last.etag());
+    }
     state
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_lost_updates_on_a_cart_through_two_processes() {
-    let (_dir, shops) = two_shops();
+async fn no_lost_updates_on_a_cart_through_several_processes(db: TestDb) {
+    let race = Race::on(&db);
+    let shops = shops(&db, race.shops);
     let created = shops[0]
         .json(
             Method::POST,
@@ -131,15 +168,15 @@ async fn no_lost_updates_on_a_cart_through_two_processes() {
         .await;
     created.assert_status(StatusCode::CREATED);
     let path = created.header("location").expect("a Location").to_owned();
-    no_lost_updates(Arc::clone(&shops), path.clone()).await;
+    no_lost_updates(Arc::clone(&shops), path.clone(), race).await;
     // One version per successful write, after the create's version 1.
-    let version = format!("\"{}\"", 1 + CLIENTS * WRITES_PER_CLIENT);
+    let version = format!("\"{}\"", 1 + race.writes());
     assert_eq!(shops[1].get(&path, &[]).await.etag(), version);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn no_lost_updates_on_an_order_through_two_processes() {
-    let (_dir, shops) = two_shops();
+async fn no_lost_updates_on_an_order_through_several_processes(db: TestDb) {
+    let race = Race::on(&db);
+    let shops = shops(&db, race.shops);
     let created = shops[1]
         .json(
             Method::PUT,
@@ -149,16 +186,16 @@ async fn no_lost_updates_on_an_order_through_two_processes() {
         )
         .await;
     created.assert_status(StatusCode::CREATED);
-    let state = no_lost_updates(shops, "/orders/shared".to_owned()).await;
+    let state = no_lost_updates(shops, "/orders/shared".to_owned(), race).await;
     assert_eq!(state["customer"], "ada");
 }
 
-#[tokio::test]
-async fn shuts_down_on_sigterm_and_keeps_its_data() {
-    let (_dir, db) = temp_db();
+async fn shuts_down_on_sigterm_and_keeps_its_data(db: TestDb) {
     // Configured through the environment alone.
     let mut command = Command::new(env!("CARGO_BIN_EXE_shop"));
-    command.env("SHOP_ADDR", "127.0.0.1:0").env("SHOP_DB", &db);
+    command
+        .env("SHOP_ADDR", "127.0.0.1:0")
+        .env("SHOP_DB", db.db_arg());
     let mut shop = Shop::spawn(command);
     let created = shop
         .json(
@@ -170,7 +207,9 @@ async fn shuts_down_on_sigterm_and_keeps_its_data() {
         .await;
     created.assert_status(StatusCode::CREATED);
     let path = created.header("location").expect("a Location").to_owned();
-    assert!(db.exists(), "the database file is where SHOP_DB says");
+    if let Some(path) = db.sqlite_path() {
+        assert!(path.exists(), "the database file is where SHOP_DB says");
+    }
 
     let signalled = Command::new("kill")
         .arg("-TERM")
@@ -188,3 +227,9 @@ async fn shuts_down_on_sigterm_and_keeps_its_data() {
     fetched.assert_status(StatusCode::OK);
     assert_eq!(fetched.etag(), created.etag());
 }
+
+on_both_backends!(
+    multi_thread: no_lost_updates_on_a_cart_through_several_processes,
+    no_lost_updates_on_an_order_through_several_processes,
+    shuts_down_on_sigterm_and_keeps_its_data,
+);

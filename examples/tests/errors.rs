@@ -4,15 +4,13 @@ mod support;
 
 use http::{Method, StatusCode};
 use serde_json::json;
-use support::{Shop, temp_db};
+use support::{Shop, TestDb, on_both_backends};
 
 fn order() -> serde_json::Value {
     json!({"customer": "ada", "items": [{"sku": "apple", "qty": 2}]})
 }
 
-#[tokio::test]
-async fn malformed_conditional_headers_are_400_naming_the_header() {
-    let (_dir, db) = temp_db();
+async fn malformed_conditional_headers_are_400_naming_the_header(db: TestDb) {
     let shop = Shop::start(&db);
     let created = shop.json(Method::POST, "/orders", &[], &order()).await;
     let path = created.header("location").expect("a Location").to_owned();
@@ -45,9 +43,7 @@ async fn malformed_conditional_headers_are_400_naming_the_header() {
         .assert_status(StatusCode::OK);
 }
 
-#[tokio::test]
-async fn bad_bodies_are_400_415_or_422() {
-    let (_dir, db) = temp_db();
+async fn bad_bodies_are_400_415_or_422(db: TestDb) {
     let shop = Shop::start(&db);
     const JSON: Option<&str> = Some("application/json");
     let cases = [
@@ -90,9 +86,7 @@ async fn bad_bodies_are_400_415_or_422() {
         .assert_problem(StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn oversized_bodies_are_413() {
-    let (_dir, db) = temp_db();
+async fn oversized_bodies_are_413(db: TestDb) {
     let shop = Shop::start(&db);
     let huge = json!({"customer": "a".repeat(200 * 1024), "items": []});
     let reply = shop.json(Method::POST, "/orders", &[], &huge).await;
@@ -108,9 +102,7 @@ async fn oversized_bodies_are_413() {
         .assert_problem(StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-#[tokio::test]
-async fn unknown_routes_and_methods_are_problems() {
-    let (_dir, db) = temp_db();
+async fn unknown_routes_and_methods_are_problems(db: TestDb) {
     let shop = Shop::start(&db);
     shop.get("/nowhere", &[])
         .await
@@ -127,9 +119,7 @@ async fn unknown_routes_and_methods_are_problems() {
     );
 }
 
-#[tokio::test]
-async fn preconditions_on_a_post_apply_to_the_collection() {
-    let (_dir, db) = temp_db();
+async fn preconditions_on_a_post_apply_to_the_collection(db: TestDb) {
     let shop = Shop::start(&db);
     let listing = shop.get("/orders", &[]).await.etag();
     shop.json(Method::POST, "/orders", &[("if-match", &listing)], &order())
@@ -143,3 +133,11 @@ async fn preconditions_on_a_post_apply_to_the_collection() {
         .await
         .assert_problem(StatusCode::BAD_REQUEST);
 }
+
+on_both_backends!(
+    malformed_conditional_headers_are_400_naming_the_header,
+    bad_bodies_are_400_415_or_422,
+    oversized_bodies_are_413,
+    unknown_routes_and_methods_are_problems,
+    preconditions_on_a_post_apply_to_the_collection,
+);

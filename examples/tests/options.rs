@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use http::{Method, StatusCode};
 use serde_json::json;
-use support::{Reply, Shop, temp_db};
+use support::{Reply, Shop, TestDb, on_both_backends};
 
 /// The methods a header such as `Allow` lists, as a set.
 fn methods(list: &str) -> BTreeSet<String> {
@@ -76,9 +76,7 @@ async fn populated(shop: &Shop) -> Vec<(String, BTreeSet<String>, Method)> {
     ]
 }
 
-#[tokio::test]
-async fn options_lists_the_allowed_methods_on_every_route() {
-    let (_dir, db) = temp_db();
+async fn options_lists_the_allowed_methods_on_every_route(db: TestDb) {
     let shop = Shop::start(&db);
     for (path, allowed, refused) in populated(&shop).await {
         let reply = shop.send(Method::OPTIONS, &path, &[], None).await;
@@ -98,9 +96,7 @@ async fn options_lists_the_allowed_methods_on_every_route() {
     }
 }
 
-#[tokio::test]
-async fn options_ignores_every_precondition_even_malformed_ones() {
-    let (_dir, db) = temp_db();
+async fn options_ignores_every_precondition_even_malformed_ones(db: TestDb) {
     let shop = Shop::start(&db);
     for (path, allowed, _) in populated(&shop).await {
         let before = shop.get(&path, &[]).await;
@@ -123,11 +119,15 @@ async fn options_ignores_every_precondition_even_malformed_ones() {
     }
 }
 
-#[tokio::test]
-async fn options_on_an_unknown_path_is_404() {
-    let (_dir, db) = temp_db();
+async fn options_on_an_unknown_path_is_404(db: TestDb) {
     let shop = Shop::start(&db);
     shop.send(Method::OPTIONS, "/nowhere", &[], None)
         .await
         .assert_problem(StatusCode::NOT_FOUND);
 }
+
+on_both_backends!(
+    options_lists_the_allowed_methods_on_every_route,
+    options_ignores_every_precondition_even_malformed_ones,
+    options_on_an_unknown_path_is_404,
+);

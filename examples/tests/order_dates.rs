@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Reply, Shop, temp_db};
+use support::{Reply, Shop, TestDb, on_both_backends};
 
 fn order(qty: u32) -> Value {
     json!({"customer": "ada", "items": [{"sku": "apple", "qty": qty}]})
@@ -44,9 +44,7 @@ fn dates(reply: &Reply) -> (SystemTime, SystemTime) {
     (parse("date"), parse("last-modified"))
 }
 
-#[tokio::test]
-async fn a_client_holding_the_current_date_can_write_with_it_again_and_again() {
-    let (_dir, db) = temp_db();
+async fn a_client_holding_the_current_date_can_write_with_it_again_and_again(db: TestDb) {
     let shop = Shop::start(&db);
     start_of_a_fresh_second().await;
     let path = create(&shop, "o-1").await;
@@ -81,9 +79,7 @@ async fn a_client_holding_the_current_date_can_write_with_it_again_and_again() {
     assert_eq!(shop.get(&path, &[]).await.json(), order(8));
 }
 
-#[tokio::test]
-async fn two_clients_guarding_with_the_same_date_cannot_both_write() {
-    let (_dir, db) = temp_db();
+async fn two_clients_guarding_with_the_same_date_cannot_both_write(db: TestDb) {
     let shop = Shop::start(&db);
     start_of_a_fresh_second().await;
     let path = create(&shop, "o-1").await;
@@ -127,9 +123,7 @@ async fn two_clients_guarding_with_the_same_date_cannot_both_write() {
     assert_eq!(shop.get(&path, &[]).await.json(), order(2));
 }
 
-#[tokio::test]
-async fn last_modified_is_never_later_than_the_response() {
-    let (_dir, db) = temp_db();
+async fn last_modified_is_never_later_than_the_response(db: TestDb) {
     let shop = Shop::start(&db);
     start_of_a_fresh_second().await;
     let path = create(&shop, "o-1").await;
@@ -152,9 +146,7 @@ async fn last_modified_is_never_later_than_the_response() {
     }
 }
 
-#[tokio::test]
-async fn if_modified_since_compares_whole_seconds() {
-    let (_dir, db) = temp_db();
+async fn if_modified_since_compares_whole_seconds(db: TestDb) {
     let shop = Shop::start(&db);
     start_of_a_fresh_second().await;
     let path = create(&shop, "o-1").await;
@@ -181,9 +173,7 @@ async fn if_modified_since_compares_whole_seconds() {
         .assert_not_modified(&written.etag());
 }
 
-#[tokio::test]
-async fn a_re_created_order_is_never_dated_before_the_deleted_one() {
-    let (_dir, db) = temp_db();
+async fn a_re_created_order_is_never_dated_before_the_deleted_one(db: TestDb) {
     let shop = Shop::start(&db);
     let path = create(&shop, "o-1").await;
     let read = shop.get(&path, &[]).await;
@@ -199,3 +189,11 @@ async fn a_re_created_order_is_never_dated_before_the_deleted_one() {
     assert!(parse(&re_created.last_modified()) >= parse(&seen));
     assert_ne!(re_created.etag(), etag);
 }
+
+on_both_backends!(
+    a_client_holding_the_current_date_can_write_with_it_again_and_again,
+    two_clients_guarding_with_the_same_date_cannot_both_write,
+    last_modified_is_never_later_than_the_response,
+    if_modified_since_compares_whole_seconds,
+    a_re_created_order_is_never_dated_before_the_deleted_one,
+);

@@ -11,7 +11,7 @@ use etag_examples::store::Store;
 use http::{Method, StatusCode};
 use rusqlite::Connection;
 use serde_json::json;
-use support::{Shop, temp_db};
+use support::{Shop, TestDb, on_both_backends, temp_db};
 
 /// The tag the shop sent for `{"customer":"ada","items":[{"sku":"apple","qty":2}]}` before tags
 /// were stored (the README's curl session, recorded against the previous schema).
@@ -44,11 +44,11 @@ async fn assert_get_sends_the_stored_tag(shop: &Shop, store: &Store, id: &str) -
     fetched.etag()
 }
 
-#[tokio::test]
-async fn the_stored_tag_follows_every_write() {
-    let (_dir, db) = temp_db();
+async fn the_stored_tag_follows_every_write(db: TestDb) {
     let shop = Shop::start(&db);
-    let store = Store::open(&db).await.expect("the shop's database opens");
+    let store = Store::connect(&db.location())
+        .await
+        .expect("the shop's database opens");
 
     let created = shop
         .json(
@@ -121,9 +121,7 @@ async fn the_stored_tag_follows_every_write() {
     );
 }
 
-#[tokio::test]
-async fn a_current_tag_gets_304_and_any_change_a_200() {
-    let (_dir, db) = temp_db();
+async fn a_current_tag_gets_304_and_any_change_a_200(db: TestDb) {
     let shop = Shop::start(&db);
     let path = "/orders/o1";
     let created = shop
@@ -376,3 +374,8 @@ async fn a_database_from_the_previous_schema_is_upgraded_with_unchanged_tags() {
     cart.assert_status(StatusCode::OK);
     assert_eq!(cart.etag(), "\"4\"");
 }
+
+on_both_backends!(
+    the_stored_tag_follows_every_write,
+    a_current_tag_gets_304_and_any_change_a_200,
+);

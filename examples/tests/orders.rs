@@ -4,7 +4,7 @@ mod support;
 
 use http::{Method, StatusCode};
 use serde_json::json;
-use support::{Shop, temp_db};
+use support::{Shop, TestDb, on_both_backends};
 
 fn order() -> serde_json::Value {
     json!({"customer": "ada", "items": [{"sku": "apple", "qty": 2}], "note": "ring twice"})
@@ -18,9 +18,7 @@ async fn create(shop: &Shop) -> (String, String) {
     (location, created.etag())
 }
 
-#[tokio::test]
-async fn post_creates_with_location_etag_and_last_modified() {
-    let (_dir, db) = temp_db();
+async fn post_creates_with_location_etag_and_last_modified(db: TestDb) {
     let shop = Shop::start(&db);
     let created = shop.json(Method::POST, "/orders", &[], &order()).await;
     created.assert_status(StatusCode::CREATED);
@@ -37,9 +35,7 @@ async fn post_creates_with_location_etag_and_last_modified() {
     assert_eq!(fetched.json(), order());
 }
 
-#[tokio::test]
-async fn tag_comes_from_the_fields_not_the_id() {
-    let (_dir, db) = temp_db();
+async fn tag_comes_from_the_fields_not_the_id(db: TestDb) {
     let shop = Shop::start(&db);
     let (first, first_tag) = create(&shop).await;
     let (second, second_tag) = create(&shop).await;
@@ -47,9 +43,7 @@ async fn tag_comes_from_the_fields_not_the_id() {
     assert_eq!(first_tag, second_tag, "equal content, equal tag");
 }
 
-#[tokio::test]
-async fn conditional_get_answers_304() {
-    let (_dir, db) = temp_db();
+async fn conditional_get_answers_304(db: TestDb) {
     let shop = Shop::start(&db);
     let (path, etag) = create(&shop).await;
     let weak = format!("W/{etag}");
@@ -86,9 +80,7 @@ async fn conditional_get_answers_304() {
         .assert_problem(StatusCode::PRECONDITION_FAILED);
 }
 
-#[tokio::test]
-async fn put_replaces_only_with_a_current_precondition() {
-    let (_dir, db) = temp_db();
+async fn put_replaces_only_with_a_current_precondition(db: TestDb) {
     let shop = Shop::start(&db);
     let (path, etag) = create(&shop).await;
     let changed = json!({"customer": "ada", "items": [{"sku": "pear", "qty": 1}]});
@@ -117,9 +109,7 @@ async fn put_replaces_only_with_a_current_precondition() {
     assert_eq!(shop.get(&path, &[]).await.json(), changed);
 }
 
-#[tokio::test]
-async fn put_to_a_missing_order_creates_only_with_if_none_match_star() {
-    let (_dir, db) = temp_db();
+async fn put_to_a_missing_order_creates_only_with_if_none_match_star(db: TestDb) {
     let shop = Shop::start(&db);
     shop.json(Method::PUT, "/orders/o-1", &[], &order())
         .await
@@ -166,9 +156,7 @@ async fn put_to_a_missing_order_creates_only_with_if_none_match_star() {
     .assert_problem(StatusCode::PRECONDITION_FAILED);
 }
 
-#[tokio::test]
-async fn if_unmodified_since_guards_orders() {
-    let (_dir, db) = temp_db();
+async fn if_unmodified_since_guards_orders(db: TestDb) {
     let shop = Shop::start(&db);
     let (path, _) = create(&shop).await;
     let last_modified = shop.get(&path, &[]).await.last_modified();
@@ -190,9 +178,7 @@ async fn if_unmodified_since_guards_orders() {
     .assert_status(StatusCode::OK);
 }
 
-#[tokio::test]
-async fn patch_applies_a_merge_patch() {
-    let (_dir, db) = temp_db();
+async fn patch_applies_a_merge_patch(db: TestDb) {
     let shop = Shop::start(&db);
     let (path, etag) = create(&shop).await;
     let patch = json!({"note": null, "items": [{"sku": "apple", "qty": 5}]});
@@ -236,9 +222,7 @@ async fn patch_applies_a_merge_patch() {
     assert_eq!(shop.get(&path, &[]).await.etag(), current);
 }
 
-#[tokio::test]
-async fn patch_and_delete_of_a_missing_order_are_404_whatever_the_preconditions() {
-    let (_dir, db) = temp_db();
+async fn patch_and_delete_of_a_missing_order_are_404_whatever_the_preconditions(db: TestDb) {
     let shop = Shop::start(&db);
     for headers in [
         vec![],
@@ -258,9 +242,7 @@ async fn patch_and_delete_of_a_missing_order_are_404_whatever_the_preconditions(
     }
 }
 
-#[tokio::test]
-async fn delete_needs_a_current_precondition() {
-    let (_dir, db) = temp_db();
+async fn delete_needs_a_current_precondition(db: TestDb) {
     let shop = Shop::start(&db);
     let (path, etag) = create(&shop).await;
     shop.send(Method::DELETE, &path, &[], None)
@@ -279,9 +261,7 @@ async fn delete_needs_a_current_precondition() {
         .assert_problem(StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
-async fn the_list_tag_changes_whenever_any_order_changes() {
-    let (_dir, db) = temp_db();
+async fn the_list_tag_changes_whenever_any_order_changes(db: TestDb) {
     let shop = Shop::start(&db);
     let empty = shop.get("/orders", &[]).await;
     empty.assert_status(StatusCode::OK);
@@ -327,3 +307,16 @@ async fn the_list_tag_changes_whenever_any_order_changes() {
     }
     assert_eq!(seen[0], seen[3], "an empty listing has one tag");
 }
+
+on_both_backends!(
+    post_creates_with_location_etag_and_last_modified,
+    tag_comes_from_the_fields_not_the_id,
+    conditional_get_answers_304,
+    put_replaces_only_with_a_current_precondition,
+    put_to_a_missing_order_creates_only_with_if_none_match_star,
+    if_unmodified_since_guards_orders,
+    patch_applies_a_merge_patch,
+    patch_and_delete_of_a_missing_order_are_404_whatever_the_preconditions,
+    delete_needs_a_current_precondition,
+    the_list_tag_changes_whenever_any_order_changes,
+);

@@ -4,7 +4,7 @@ mod support;
 
 use http::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{Shop, temp_db};
+use support::{Shop, TestDb, on_both_backends};
 
 /// One resource of each kind, created with PUT `If-None-Match: *`: (path, body, ETag).
 async fn one_of_each(shop: &Shop) -> Vec<(&'static str, Value, String)> {
@@ -33,9 +33,7 @@ async fn one_of_each(shop: &Shop) -> Vec<(&'static str, Value, String)> {
     created
 }
 
-#[tokio::test]
-async fn head_with_a_matching_if_none_match_is_304_with_the_etag_and_no_body() {
-    let (_dir, db) = temp_db();
+async fn head_with_a_matching_if_none_match_is_304_with_the_etag_and_no_body(db: TestDb) {
     let shop = Shop::start(&db);
     for (path, _, etag) in one_of_each(&shop).await {
         let reply = shop
@@ -49,9 +47,7 @@ async fn head_with_a_matching_if_none_match_is_304_with_the_etag_and_no_body() {
     }
 }
 
-#[tokio::test]
-async fn if_none_match_may_span_several_header_lines() {
-    let (_dir, db) = temp_db();
+async fn if_none_match_may_span_several_header_lines(db: TestDb) {
     let shop = Shop::start(&db);
     for (path, _, etag) in one_of_each(&shop).await {
         let two_lines = [("if-none-match", "\"other\""), ("if-none-match", &etag)];
@@ -66,9 +62,7 @@ async fn if_none_match_may_span_several_header_lines() {
     }
 }
 
-#[tokio::test]
-async fn put_if_none_match_star_on_an_existing_resource_is_412_and_changes_nothing() {
-    let (_dir, db) = temp_db();
+async fn put_if_none_match_star_on_an_existing_resource_is_412_and_changes_nothing(db: TestDb) {
     let shop = Shop::start(&db);
     for (path, body, etag) in one_of_each(&shop).await {
         let other = match path {
@@ -85,9 +79,7 @@ async fn put_if_none_match_star_on_an_existing_resource_is_412_and_changes_nothi
     }
 }
 
-#[tokio::test]
-async fn patch_and_delete_with_a_malformed_if_match_are_400() {
-    let (_dir, db) = temp_db();
+async fn patch_and_delete_with_a_malformed_if_match_are_400(db: TestDb) {
     let shop = Shop::start(&db);
     for (path, body, etag) in one_of_each(&shop).await {
         if path.starts_with("/products/") {
@@ -120,9 +112,7 @@ async fn patch_and_delete_with_a_malformed_if_match_are_400() {
     }
 }
 
-#[tokio::test]
-async fn delete_with_a_stale_if_match_is_412_and_keeps_the_resource() {
-    let (_dir, db) = temp_db();
+async fn delete_with_a_stale_if_match_is_412_and_keeps_the_resource(db: TestDb) {
     let shop = Shop::start(&db);
     for (path, body, etag) in one_of_each(&shop).await {
         if path.starts_with("/products/") {
@@ -150,3 +140,11 @@ async fn delete_with_a_stale_if_match_is_412_and_keeps_the_resource() {
             .assert_problem(StatusCode::NOT_FOUND);
     }
 }
+
+on_both_backends!(
+    head_with_a_matching_if_none_match_is_304_with_the_etag_and_no_body,
+    if_none_match_may_span_several_header_lines,
+    put_if_none_match_star_on_an_existing_resource_is_412_and_changes_nothing,
+    patch_and_delete_with_a_malformed_if_match_are_400,
+    delete_with_a_stale_if_match_is_412_and_keeps_the_resource,
+);

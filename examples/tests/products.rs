@@ -4,7 +4,7 @@ mod support;
 
 use http::{Method, StatusCode};
 use serde_json::json;
-use support::{Shop, temp_db};
+use support::{Shop, TestDb, on_both_backends};
 
 fn apple(stock: u32) -> serde_json::Value {
     json!({"name": "Apple", "price": 0.5, "stock": stock})
@@ -23,9 +23,7 @@ async fn create(shop: &Shop) -> support::Reply {
     created
 }
 
-#[tokio::test]
-async fn put_creates_with_if_none_match_star() {
-    let (_dir, db) = temp_db();
+async fn put_creates_with_if_none_match_star(db: TestDb) {
     let shop = Shop::start(&db);
     shop.get("/products/apple", &[])
         .await
@@ -64,9 +62,7 @@ async fn put_creates_with_if_none_match_star() {
     .assert_problem(StatusCode::PRECONDITION_FAILED);
 }
 
-#[tokio::test]
-async fn the_tag_ignores_stock_but_the_date_does_not() {
-    let (_dir, db) = temp_db();
+async fn the_tag_ignores_stock_but_the_date_does_not(db: TestDb) {
     let shop = Shop::start(&db);
     let created = create(&shop).await;
     let restocked = shop
@@ -96,9 +92,7 @@ async fn the_tag_ignores_stock_but_the_date_does_not() {
     assert_ne!(repriced.etag(), created.etag());
 }
 
-#[tokio::test]
-async fn a_weak_tag_never_satisfies_if_match() {
-    let (_dir, db) = temp_db();
+async fn a_weak_tag_never_satisfies_if_match(db: TestDb) {
     let shop = Shop::start(&db);
     let created = create(&shop).await;
     let weak = created.etag();
@@ -115,9 +109,7 @@ async fn a_weak_tag_never_satisfies_if_match() {
     }
 }
 
-#[tokio::test]
-async fn if_unmodified_since_is_exact_even_within_one_second() {
-    let (_dir, db) = temp_db();
+async fn if_unmodified_since_is_exact_even_within_one_second(db: TestDb) {
     let shop = Shop::start(&db);
     let created = create(&shop).await;
     let read_at = created.last_modified();
@@ -154,9 +146,7 @@ async fn if_unmodified_since_is_exact_even_within_one_second() {
     .assert_not_modified(&first.etag());
 }
 
-#[tokio::test]
-async fn only_get_head_and_put_are_allowed() {
-    let (_dir, db) = temp_db();
+async fn only_get_head_and_put_are_allowed(db: TestDb) {
     let shop = Shop::start(&db);
     create(&shop).await;
     for method in [Method::DELETE, Method::POST, Method::PATCH] {
@@ -169,9 +159,7 @@ async fn only_get_head_and_put_are_allowed() {
     }
 }
 
-#[tokio::test]
-async fn invalid_products_are_422() {
-    let (_dir, db) = temp_db();
+async fn invalid_products_are_422(db: TestDb) {
     let shop = Shop::start(&db);
     for body in [
         json!({"name": "Apple", "price": -1, "stock": 1}),
@@ -190,3 +178,12 @@ async fn invalid_products_are_422() {
         .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+on_both_backends!(
+    put_creates_with_if_none_match_star,
+    the_tag_ignores_stock_but_the_date_does_not,
+    a_weak_tag_never_satisfies_if_match,
+    if_unmodified_since_is_exact_even_within_one_second,
+    only_get_head_and_put_are_allowed,
+    invalid_products_are_422,
+);

@@ -1,13 +1,19 @@
-//! Test support: the real `shop` binary on an ephemeral port, and a small HTTP client.
+//! Test support: the real `shop` binary on an ephemeral port, a fresh database for it on either
+//! backend, and a small HTTP client.
+//!
+//! Most tests are written once, as `async fn name(db: TestDb)`, and listed in
+//! [`on_both_backends!`], which runs each as `sqlite::name` and `postgres::name`.
 
 #![allow(dead_code, unreachable_pub)] // Each test binary uses a different part of this module.
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
+
+mod backends;
 
 use http::{HeaderMap, Method, Request, StatusCode};
 use http_body_util::{BodyExt, Full};
@@ -28,10 +34,14 @@ pub struct Shop {
 }
 
 impl Shop {
-    /// Starts the binary on 127.0.0.1 port 0 with the given database file.
-    pub fn start(db: &Path) -> Self {
+    /// Starts the binary on 127.0.0.1 port 0 with the given database.
+    pub fn start(db: &(impl DbArg + ?Sized)) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_shop"));
-        command.arg("--addr").arg("127.0.0.1:0").arg("--db").arg(db);
+        command
+            .arg("--addr")
+            .arg("127.0.0.1:0")
+            .arg("--db")
+            .arg(db.db_arg());
         Self::spawn(command)
     }
 
@@ -236,9 +246,12 @@ impl Reply {
     }
 }
 
-/// A temporary directory holding `shop.db`.
-pub fn temp_db() -> (tempfile::TempDir, std::path::PathBuf) {
+/// A temporary directory holding `shop.db`, for tests of SQLite alone.
+pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("shop.db");
     (dir, path)
 }
+
+pub(crate) use backends::on_both_backends;
+pub use backends::{DbArg, TestDb};

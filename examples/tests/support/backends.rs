@@ -1,0 +1,210 @@
+//! A fresh database per test, on SQLite or PostgreSQL, removed when the test ends (also when it
+//! fails).
+//!
+//! PostgreSQL is the server at `DATABASE_URL` (default `postgres://root@127.0.0.1:5432/postgres`);
+//! each test creates a database with a random name there and drops it afterwards. Without a
+//! server, PostgreSQL tests fail under `CI=true` and elsewhere say loudly that they were skipped.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+/// The server the PostgreSQL tests use unless `DATABASE_URL` says otherwise.
+const DEFAULT_DATABASE_URL: &str = "postgres://root@127.0.0.1:5432/postgres";
+
+/// What `--db` / `SHOP_DB` is given.
+pub trait DbArg {
+    /// The argument naming this database.
+    fn db_arg(&self) -> OsString;
+}
+
+impl DbArg for Path {
+    fn db_arg(&self) -> OsString {
+        self.as_os_str().to_owned()
+    }
+}
+
+impl DbArg for PathBuf {
+    fn db_arg(&self) -> OsString {
+        self.as_os_str().to_owned()
+    }
+}
+
+/// One test's database.
+pub enum TestDb {
+    /// A file in a temporary directory.
+    Sqlite {
+        _dir: tempfile::TempDir,
+        path: PathBuf,
+    },
+    /// A database created for this test on the PostgreSQL server.
+    Postgres(PgTestDatabase),
+}
+
+impl TestDb {
+    /// A fresh SQLite file.
+    pub fn sqlite() -> Self {
+        let (_dir, path) = super::temp_db();
+        Self::Sqlite { _dir, path }
+    }
+
+    /// A fresh PostgreSQL database, or `None` (after saying so) when no server is reachable and
+    /// this is not CI.
+    pub async fn postgres() -> Option<Self> {
+        let admin = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+        match PgTestDatabase::create(&admin).await {
+            Ok(db) => Some(Self::Postgres(db)),
+            Err(error) if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
+                "PostgreSQL at {admin} is unreachable ({error}); CI=true requires it. \
+                 Start it (pg_ctlcluster 15 main start) or set DATABASE_URL."
+            ),
+            Err(error) => {
+                eprintln!(
+                    "\n!!!!!!!! SKIPPED: this PostgreSQL test did not run !!!!!!!!\n\
+                     PostgreSQL at {admin} is unreachable: {error}\n\
+                     Start a server (for example `pg_ctlcluster 15 main start`, or\n\
+                     `docker run -e POSTGRES_HOST_AUTH_METHOD=trust -p 5432:5432 postgres`)\n\
+                     or point DATABASE_URL at one. Under CI=true this is a failure.\n"
+                );
+                None
+            }
+        }
+    }
+
+    /// The SQLite file, for tests that look at it.
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            Self::Sqlite { path, .. } => Some(path),
+            Self::Postgres(_) => None,
+        }
+    }
+
+    /// The database as the store names it.
+    pub fn location(&self) -> etag_examples::db::Location {
+        match self {
+            Self::Sqlite { path, .. } => etag_examples::db::Location::Sqlite(path.clone()),
+            Self::Postgres(db) => etag_examples::db::Location::Postgres(db.url.clone()),
+        }
+    }
+}
+
+impl DbArg for TestDb {
+    fn db_arg(&self) -> OsString {
+        match self {
+            Self::Sqlite { path, .. } => path.as_os_str().to_owned(),
+            Self::Postgres(db) => db.url.clone().into(),
+        }
+    }
+}
+
+/// A database created on the server for one test, dropped (with any connections the shops
+/// left) when this is dropped.
+pub struct PgTestDatabase {
+    admin: String,
+    name: String,
+    /// The URL of the test's database.
+    pub url: String,
+}
+
+impl PgTestDatabase {
+    async fn create(admin: &str) -> Result<Self, sqlx::Error> {
+        let mut conn = PgConnection::connect(admin).await?;
+        let name = format!("etag_test_{}", random_suffix());
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut conn)
+            .await?;
+        conn.close().await?;
+        Ok(Self {
+            admin: admin.to_owned(),
+            url: with_database(admin, &name),
+            name,
+        })
+    }
+}
+
+impl Drop for PgTestDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Drop runs inside the test's runtime (or while unwinding out of it), where blocking on
+        // a future is not allowed: drop the database from a thread with a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|error| error.to_string())?;
+            runtime.block_on(async {
+                let mut conn = PgConnection::connect(&admin)
+                    .await
+                    .map_err(|error| error.to_string())?;
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                    .execute(&mut conn)
+                    .await
+                    .map_err(|error| error.to_string())?;
+                conn.close().await.map_err(|error| error.to_string())
+            })
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => eprintln!("could not drop test database {}: {error}", self.name),
+            Err(_) => eprintln!("dropping test database {} panicked", self.name),
+        }
+    }
+}
+
+/// 64 bits that differ between tests, processes and runs: a database name no one else has.
+fn random_suffix() -> String {
+    use std::hash::{BuildHasher, RandomState};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_nanos());
+    let mixed =
+        RandomState::new().hash_one((nanos, std::process::id(), std::thread::current().id()));
+    format!("{mixed:016x}")
+}
+
+/// `url` with its database (the path) replaced by `name`, keeping any query string.
+fn with_database(url: &str, name: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let query = tail.find('?').map_or("", |start| &tail[start..]);
+    format!("{scheme}://{authority}/{name}{query}")
+}
+
+/// Runs each listed `async fn name(db: TestDb)` twice: as `sqlite::name` on a fresh file and as
+/// `postgres::name` on a fresh PostgreSQL database. `multi_thread:` first gives each a
+/// two-worker runtime.
+macro_rules! on_both_backends {
+    (multi_thread: $($name:ident),+ $(,)?) => {
+        $crate::support::on_both_backends!(@each (flavor = "multi_thread", worker_threads = 2) $($name),+);
+    };
+    ($($name:ident),+ $(,)?) => {
+        $crate::support::on_both_backends!(@each (flavor = "current_thread") $($name),+);
+    };
+    (@each $flavor:tt $($name:ident),+) => {
+        mod sqlite {
+            $(
+                #[tokio::test $flavor]
+                async fn $name() {
+                    super::$name($crate::support::TestDb::sqlite()).await;
+                }
+            )+
+        }
+        mod postgres {
+            $(
+                #[tokio::test $flavor]
+                async fn $name() {
+                    if let Some(db) = $crate::support::TestDb::postgres().await {
+                        super::$name(db).await;
+                    }
+                }
+            )+
+        }
+    };
+}
+pub(crate) use on_both_backends;
