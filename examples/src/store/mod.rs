@@ -14,7 +14,7 @@
 //!
 //! The decisions (what a write stores, how it is dated, what a tombstone keeps, the stored tag)
 //! live in one module per resource and are the same on both backends; the backends differ only
-//! in the SQL that reads and writes the rows, in [`sqlite`] and [`postgres`] modules of their own.
+//! in the SQL that reads and writes the rows, in `sqlite` and `postgres` modules of their own.
 //!
 //! # Why no update is lost
 //!
