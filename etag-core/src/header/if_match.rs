@@ -16,6 +16,7 @@ tag_field!(
     /// let if_match = IfMatch::from_headers(&headers)?.expect("present");
     /// let TagCondition::Tags(tags) = if_match.condition() else { unreachable!() };
     /// assert_eq!(tags.len(), 3); // "a,b" is one tag; both lines are combined
+    /// assert_eq!(if_match.to_header_value(), r#""a,b", W/"c", "d""#);
     /// # Ok::<(), etag_core::MalformedHeader>(())
     /// ```
     IfMatch,
@@ -28,6 +29,9 @@ mod tests {
     use http::{HeaderMap, HeaderValue, header};
 
     use super::*;
+    use crate::entity_tag::EntityTag;
+    use crate::header::malformed::TagListProblem;
+    use crate::header::tag_condition::TagCondition;
 
     #[test]
     fn strict_parse_reports_the_first_problem() {
@@ -36,5 +40,16 @@ mod tests {
         let err = IfMatch::from_headers(&headers).expect_err("b is unquoted");
         assert_eq!(err.header(), &header::IF_MATCH);
         assert!(err.to_string().contains("`b`"), "{err}");
+    }
+
+    #[test]
+    fn an_empty_list_is_not_a_field() {
+        assert_eq!(
+            IfMatch::new(TagCondition::Tags(Vec::new())),
+            Err(TagListProblem::NoMembers)
+        );
+        let tag = EntityTag::strong("a").expect("valid");
+        let if_match = IfMatch::new(TagCondition::Tags(vec![tag])).expect("one tag");
+        assert_eq!(if_match.to_header_value(), "\"a\"");
     }
 }

@@ -5,6 +5,15 @@ use super::tag_field::tag_field;
 tag_field!(
     /// The `If-None-Match` field (RFC 9110 §13.1.2): proceed only if no current representation
     /// matches, by weak comparison.
+    ///
+    /// ```
+    /// use etag_core::{IfNoneMatch, TagCondition};
+    ///
+    /// // A create that must not overwrite: `If-None-Match: *`.
+    /// let create_only = IfNoneMatch::new(TagCondition::Any)?;
+    /// assert_eq!(create_only.to_header_value(), "*");
+    /// # Ok::<(), etag_core::TagListProblem>(())
+    /// ```
     IfNoneMatch,
     http::header::IF_NONE_MATCH,
     lenient_on_reads: true

@@ -1,7 +1,7 @@
 //! The list syntax of `If-Match` / `If-None-Match` (RFC 9110 §5.6.1, §13.1.1-2): `*` or entity
 //! tags separated by commas outside quoted strings, over every line of the field.
 
-use http::{HeaderMap, HeaderName};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::malformed::{MalformedHeader, TagListProblem};
 use super::tag_condition::TagCondition;
@@ -130,10 +130,29 @@ pub(crate) fn trim_ows(bytes: &[u8]) -> &[u8] {
     &bytes[start..end]
 }
 
+/// The field value for `condition`: `*`, or its tags joined by `, `, which
+/// [`ParsedTagList::from_headers`] reads back as the same condition.
+pub(crate) fn to_header_value(condition: &TagCondition) -> HeaderValue {
+    let tags = match condition {
+        TagCondition::Any => return HeaderValue::from_static("*"),
+        TagCondition::Tags(tags) => tags,
+    };
+    let mut bytes = Vec::new();
+    for (index, tag) in tags.iter().enumerate() {
+        if index > 0 {
+            bytes.extend_from_slice(b", ");
+        }
+        bytes.extend_from_slice(tag.to_header_value().as_bytes());
+    }
+    // Every byte comes from a valid header value or is `,` / SP, which HeaderValue accepts. Were
+    // that ever to change, an empty field is rejected by the receiver rather than misread.
+    HeaderValue::from_bytes(&bytes).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::{HeaderValue, header};
+    use http::header;
 
     fn members(line: &[u8]) -> Vec<&[u8]> {
         split_list(line).collect()
@@ -196,5 +215,23 @@ mod tests {
                 EntityTag::strong("a").expect("valid")
             ]))
         );
+    }
+
+    #[test]
+    fn encoding_reads_back_as_the_same_condition() {
+        let tags = vec![
+            EntityTag::strong("a,b").expect("valid"),
+            EntityTag::weak("c").expect("valid"),
+            EntityTag::parse(b"\"\xe9\"").expect("obs-text is valid"),
+        ];
+        for condition in [TagCondition::Any, TagCondition::Tags(tags)] {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::IF_MATCH, to_header_value(&condition));
+            let parsed = ParsedTagList::from_headers(&headers, &header::IF_MATCH)
+                .expect("present")
+                .strict(&header::IF_MATCH)
+                .expect("valid");
+            assert_eq!(parsed, condition);
+        }
     }
 }

@@ -1,14 +1,27 @@
 //! `If-Match` and `If-None-Match` are the same kind of field, a tag list, and differ only in name
 //! and in how leniently a read parses them: one macro makes both types.
 
-/// Defines a tag-list field type: its parsers and its accessor.
+/// Defines a tag-list field type: its parsers, its constructor and accessor, and its encoding.
 macro_rules! tag_field {
     ($(#[$doc:meta])* $name:ident, $header:expr, lenient_on_reads: $lenient:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct $name(pub $crate::header::tag_condition::TagCondition);
+        pub struct $name($crate::header::tag_condition::TagCondition);
 
         impl $name {
+            /// The field for `condition`. An empty list of tags is not a field value (a receiver
+            /// rejects it), so it is refused with [`TagListProblem::NoMembers`](crate::TagListProblem::NoMembers).
+            pub fn new(
+                condition: $crate::header::tag_condition::TagCondition,
+            ) -> Result<Self, $crate::header::malformed::TagListProblem> {
+                match &condition {
+                    $crate::header::tag_condition::TagCondition::Tags(tags) if tags.is_empty() => {
+                        Err($crate::header::malformed::TagListProblem::NoMembers)
+                    }
+                    _ => Ok(Self(condition)),
+                }
+            }
+
             /// Parses the field from all its lines in `headers`, strictly: any malformed member,
             /// an empty list or `*` inside a list is an error. `Ok(None)` when the field is absent.
             pub fn from_headers(
@@ -41,11 +54,16 @@ macro_rules! tag_field {
                 Self::from_headers(headers)
             }
 
-            /// The parsed condition.
+            /// The condition.
             pub fn condition(&self) -> &$crate::header::tag_condition::TagCondition {
                 &self.0
             }
 
+            /// The field value, for a client to send: `*`, or the tags separated by `, `.
+            /// [`from_headers`](Self::from_headers) reads it back as the same condition.
+            pub fn to_header_value(&self) -> http::HeaderValue {
+                $crate::header::list::to_header_value(&self.0)
+            }
         }
     };
 }
