@@ -65,6 +65,8 @@ mod tag_list;
 mod version;
 mod versioned;
 
+#[cfg(feature = "redis")]
+pub mod cache;
 #[cfg(feature = "axum")]
 mod conditional_runtime;
 #[cfg(feature = "axum")]
