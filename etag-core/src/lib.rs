@@ -74,6 +74,9 @@ mod header;
 // `Preconditions`: a request's conditions, evaluated in the order of RFC 9110 §13.2.2.
 mod precondition;
 // The axum integration: extractors, responses, and the `#[conditional]` runtime.
+// The validator cache in Redis that prechecks can answer from.
+#[cfg(feature = "redis")]
+pub mod cache;
 #[cfg(feature = "axum")]
 mod axum;
 
