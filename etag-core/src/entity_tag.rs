@@ -141,18 +141,6 @@ impl EntityTag {
         }
     }
 
-    /// A strong tag that shows a version number: `42` becomes `"42"`.
-    ///
-    /// Any [`Version`](crate::Version) works: every integer type, and types that opt in.
-    ///
-    /// ```
-    /// let tag = etag_core::EntityTag::from_version(42_i64);
-    /// assert_eq!(tag.to_string(), "\"42\"");
-    /// ```
-    pub fn from_version(version: impl crate::Version) -> Self {
-        version.version_tag()
-    }
-
     /// A tag from text already known to be valid `etagc` (crate-internal fast path).
     pub(crate) fn from_valid_opaque(weak: bool, opaque: Vec<u8>) -> Self {
         debug_assert!(opaque.iter().all(|&b| is_etagc(b)));

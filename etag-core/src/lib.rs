@@ -53,45 +53,43 @@
 
 #![cfg_attr(all(feature = "axum", feature = "derive"), doc = include_str!("../docs/axum.md"))]
 
-pub mod canonical;
-mod entity_tag;
-mod error;
-mod evaluate;
-mod last_modified;
-mod preconditions;
-mod probe;
-mod problem;
-mod tag_list;
-mod version;
-mod versioned;
+// The architecture, from the entity tag up. Each module depends only on those listed above it.
 
+// `EntityTag`: the validator itself, its syntax and comparisons (RFC 9110 §8.8.3).
+mod entity_tag;
+// `Version`: version numbers as tags (`#[etag(version)]`).
+mod version;
+// `LastModified`: the date types a modification time may have (`#[etag(last_modified)]`).
+mod last_modified;
+// The stable canonical encoding behind derived tags, and the collection tag.
+pub mod canonical;
+// `Versioned`: what a value's validators are; impls for pointers, `Option` and sequences.
+mod versioned;
+// RFC 9457 problem details, the body of every 4xx this crate answers.
+mod problem;
+// Which methods preconditions apply to (RFC 9110 §13.2.1).
+mod method;
+// The syntax of the conditional request headers, one header per file.
+mod header;
+// `Preconditions`: a request's conditions, evaluated in the order of RFC 9110 §13.2.2.
+mod precondition;
+// The axum integration: extractors, responses, and the `#[conditional]` runtime.
+// The validator cache in Redis that prechecks can answer from.
 #[cfg(feature = "axum")]
-mod conditional_runtime;
-#[cfg(feature = "axum")]
-mod error_response;
-#[cfg(feature = "axum")]
-mod extract;
-#[cfg(feature = "axum")]
-mod http_date;
-#[cfg(feature = "axum")]
-mod not_modified;
-#[cfg(feature = "axum")]
-mod tagged;
+mod axum;
+#[cfg(feature = "redis")]
+pub mod cache;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
-pub use error::{MalformedHeader, PreconditionError};
-pub use evaluate::ResourceState;
+pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};
 pub use last_modified::LastModified;
-pub use preconditions::{IfRange, Preconditions};
+pub use precondition::{PreconditionError, Preconditions, ResourceState};
 pub use problem::{PROBLEM_JSON, ProblemDetails};
-pub use tag_list::{IfMatch, IfNoneMatch, TagCondition, TagListProblem};
 pub use version::Version;
 pub use versioned::Versioned;
 
 #[cfg(feature = "axum")]
-pub use conditional_runtime::{IntoConditionalResponse, PrecheckResult};
-#[cfg(feature = "axum")]
-pub use tagged::Tagged;
+pub use self::axum::{IntoConditionalResponse, PrecheckResult, Tagged};
 
 #[cfg(feature = "derive")]
 pub use etag_derive::Versioned;

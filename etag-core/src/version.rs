@@ -1,6 +1,6 @@
 //! Version numbers as entity tags: the tag of a row-version column.
 
-use crate::EntityTag;
+use crate::entity_tag::EntityTag;
 
 /// A value that can stand as the whole state of a resource: a version counter or row version.
 ///
@@ -50,6 +50,21 @@ integer_versions!(
 impl<V: Version + ?Sized> Version for &V {
     fn version_tag(&self) -> EntityTag {
         (**self).version_tag()
+    }
+}
+
+// Lives with the trait it takes, so that `entity_tag` does not depend on `version`.
+impl EntityTag {
+    /// A strong tag that shows a version number: `42` becomes `"42"`.
+    ///
+    /// Any [`Version`] works: every integer type, and types that opt in.
+    ///
+    /// ```
+    /// let tag = etag_core::EntityTag::from_version(42_i64);
+    /// assert_eq!(tag.to_string(), "\"42\"");
+    /// ```
+    pub fn from_version(version: impl Version) -> Self {
+        version.version_tag()
     }
 }
 

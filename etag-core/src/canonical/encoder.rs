@@ -5,7 +5,7 @@ use std::fmt::{self, Write as _};
 use serde::ser::{self, Serialize};
 
 use super::error::Error;
-use super::map::MapEncoder;
+use super::map::SortedEntries;
 use super::marker;
 use super::sink::{Sink, write_leb128, write_leb128_u64};
 
@@ -278,7 +278,10 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<MapEncoder<'a, W>, Error> {
-        Ok(MapEncoder::new(self.sink, len))
+        Ok(MapEncoder {
+            sink: self.sink,
+            entries: SortedEntries::new(len),
+        })
     }
 
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, W>, Error> {
@@ -319,6 +322,32 @@ impl<'a, W: Sink> ser::Serializer for Encoder<'a, W> {
     fn is_human_readable(&self) -> bool {
         // Part of the contract: types with two forms (UUIDs, IP addresses) use the compact one.
         false
+    }
+}
+
+/// `SerializeMap` for the canonical encoding: each key and value is encoded on its own, then the
+/// entries are written in sorted order (see `map`).
+pub(crate) struct MapEncoder<'a, W: Sink> {
+    sink: &'a mut W,
+    entries: SortedEntries,
+}
+
+impl<W: Sink> ser::SerializeMap for MapEncoder<'_, W> {
+    type Ok = ();
+    type Error = Error;
+
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
+        self.entries
+            .key(|scratch| key.serialize(Encoder::new(scratch)))
+    }
+
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+        self.entries
+            .value(|scratch| value.serialize(Encoder::new(scratch)))
+    }
+
+    fn end(self) -> Result<(), Error> {
+        self.entries.write_to(self.sink)
     }
 }
 

@@ -3,11 +3,10 @@
 
 use serde::Serialize;
 
-use super::DOMAIN;
 use super::encoder::encode_field;
-use super::marker;
+use super::marker::{self, DOMAIN};
 use super::sink::{HashSink, Sink};
-use crate::EntityTag;
+use crate::entity_tag::EntityTag;
 
 /// Hashes a value's selected fields into an entity tag. The derive writes
 /// `FieldHasher::for_struct()`, one `field` call per selected field in declaration order, then

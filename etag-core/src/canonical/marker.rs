@@ -1,5 +1,10 @@
-//! The marker bytes of the canonical encoding. Every value starts with one; the values are part of
-//! the stable contract (see the module docs) and must never change.
+//! The fixed bytes of the canonical encoding: the domain prefix of every tag, and the marker
+//! bytes, one of which starts every value. They are part of the stable contract (see the module
+//! docs) and must never change.
+
+/// Domain separation and format version, hashed before the encoding of every derived tag. A
+/// future incompatible encoding would get a new version here, so old and new tags never collide.
+pub const DOMAIN: &[u8] = b"etag-rs/canonical/v1\0";
 
 pub(crate) const UNIT: u8 = 0x00;
 pub(crate) const FALSE: u8 = 0x01;

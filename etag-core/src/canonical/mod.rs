@@ -60,6 +60,14 @@
 //! - Types that serialize differently for human-readable formats (UUIDs, IP addresses) use their
 //!   compact form: the encoder says it is not human-readable.
 //!
+//! # Collection tags
+//!
+//! A sequence of [`Versioned`](crate::Versioned) values (a `Vec`, slice, array or `VecDeque`) is
+//! tagged from its items' tags, not from their encoding: SHA-256 over `etag-rs/collection/v1\0`,
+//! then for each item in order its weakness (`00` strong, `01` weak), the length of its opaque
+//! part as 8 bytes little-endian and the opaque bytes, then the item count as 8 bytes
+//! little-endian; cut and printed like a derived tag, and weak if any item's tag is weak.
+//!
 //! # Values that fail to serialize
 //!
 //! The encoder itself never fails, but a `Serialize` implementation may return an error. Computing
@@ -93,23 +101,19 @@
 //! assert_eq!(canonical::tag(&7_u8), canonical::tag(&7_i64));
 //! ```
 
+pub(crate) mod collection;
 mod encoder;
 mod error;
-mod field_hasher;
+pub(crate) mod field_hasher;
 mod map;
 mod marker;
 mod sink;
 
 use serde::Serialize;
 
-pub use field_hasher::{FieldHasher, TagField};
-
-use crate::EntityTag;
-use sink::{HashSink, Sink};
-
-/// Domain separation and format version, hashed before the encoding of every derived tag. A
-/// future incompatible encoding would get a new version here, so old and new tags never collide.
-pub const DOMAIN: &[u8] = b"etag-rs/canonical/v1\0";
+pub use self::marker::DOMAIN;
+use self::sink::{HashSink, Sink};
+use crate::entity_tag::EntityTag;
 
 /// The canonical encoding of `value` (without [`DOMAIN`]), for debugging and for tests.
 ///

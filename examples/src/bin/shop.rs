@@ -5,7 +5,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use etag_examples::config::Config;
-use etag_examples::server::{serve, shutdown_signal};
+use etag_examples::http::router;
+use etag_examples::server::{bind, serve_with, shutdown_signal};
 use etag_examples::store::Store;
 use tracing_subscriber::EnvFilter;
 
@@ -23,11 +24,13 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
-    let store = Store::connect(&config.db).await?;
-    let listener = tokio::net::TcpListener::bind(config.addr).await?;
+    // Bind before opening the database: a taken port must not leave a new database file behind.
+    let listener = bind(&config.addr).await?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, db = %config.db, "listening");
-    serve(listener, store, shutdown_signal()).await?;
+    let store = Store::connect(&config.db).await?;
+    let limits = config.limits();
+    tracing::info!(%addr, db = %config.db, ?limits, "listening");
+    serve_with(listener, router(store), limits, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -5,12 +5,16 @@
 //! or reuse the dead connection for its next request. Like Go's `net/http`, the shop reads and
 //! discards a moderately oversized body before answering, so the connection stays usable, and
 //! marks every other 413 `Connection: close` (RFC 9110 §15.5.14 lets the server close it).
+//!
+//! A client that sent `Expect: 100-continue` has not sent its body yet and waits for `100
+//! Continue`, which hyper sends when the body is first read. Such a body is never read here: the
+//! 413 goes out instead of the `100`, and the client uploads nothing (RFC 9110 §10.1.1).
 
 use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use etag_core::ProblemDetails;
-use http::header::{CONNECTION, CONTENT_LENGTH, HeaderValue};
+use http::header::{CONNECTION, CONTENT_LENGTH, EXPECT, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use http_body_util::{BodyExt, Limited};
 
@@ -29,7 +33,9 @@ pub(crate) async fn reject_declared_oversize(request: Request, next: Next) -> Re
     if declared <= MAX_BODY_BYTES as u64 {
         return next.run(request).await;
     }
-    let drained = declared <= MAX_DRAINED_BYTES as u64
+    // Reading the body would send `100 Continue` and invite the upload this answer refuses.
+    let drained = !expects_continue(request.headers())
+        && declared <= MAX_DRAINED_BYTES as u64
         && Limited::new(request.into_body(), MAX_DRAINED_BYTES)
             .collect()
             .await
@@ -52,6 +58,14 @@ pub(crate) async fn close_after_unread_body(mut response: Response) -> Response 
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
     response
+}
+
+/// Whether the client waits for `100 Continue` before sending its body.
+fn expects_continue(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(EXPECT)
+        .iter()
+        .any(|value| value.as_bytes().eq_ignore_ascii_case(b"100-continue"))
 }
 
 fn declared_length(headers: &HeaderMap) -> Option<u64> {

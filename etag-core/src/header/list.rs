@@ -1,73 +1,11 @@
-//! `If-Match` / `If-None-Match` field values: `*` or a list of entity tags (RFC 9110 §13.1.1-2).
+//! The list syntax of `If-Match` / `If-None-Match` (RFC 9110 §5.6.1, §13.1.1-2): `*` or entity
+//! tags separated by commas outside quoted strings, over every line of the field.
 
-use http::{HeaderMap, HeaderName, header};
+use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::entity_tag::InvalidEntityTag;
-use crate::{EntityTag, MalformedHeader};
-
-/// The value of an `If-Match` or `If-None-Match` field: `*`, or a list of entity tags.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TagCondition {
-    /// `*`: any current representation.
-    Any,
-    /// One or more entity tags.
-    Tags(Vec<EntityTag>),
-}
-
-impl TagCondition {
-    /// `If-Match` semantics: does the current tag match, by strong comparison?
-    /// `*` matches any current representation; nothing matches a missing resource.
-    pub fn matches_strong(&self, current: Option<&EntityTag>) -> bool {
-        match (self, current) {
-            (_, None) => false,
-            (Self::Any, Some(_)) => true,
-            (Self::Tags(tags), Some(current)) => tags.iter().any(|tag| tag.strong_eq(current)),
-        }
-    }
-
-    /// `If-None-Match` semantics: does the current tag match, by weak comparison?
-    /// `*` matches any current representation; nothing matches a missing resource.
-    pub fn matches_weak(&self, current: Option<&EntityTag>) -> bool {
-        match (self, current) {
-            (_, None) => false,
-            (Self::Any, Some(_)) => true,
-            (Self::Tags(tags), Some(current)) => tags.iter().any(|tag| tag.weak_eq(current)),
-        }
-    }
-}
-
-/// What is wrong with an `If-Match` / `If-None-Match` field.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TagListProblem {
-    /// The field is present but lists nothing.
-    NoMembers,
-    /// `*` appears together with entity tags, or more than once.
-    StarInList,
-    /// One member is not a valid entity tag.
-    InvalidMember {
-        /// The member as received (lossy UTF-8).
-        member: String,
-        /// Why it is invalid.
-        reason: InvalidEntityTag,
-    },
-}
-
-impl std::fmt::Display for TagListProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::NoMembers => f.write_str(
-                "the field lists no entity tag; send \"*\" or a list of quoted entity tags",
-            ),
-            Self::StarInList => {
-                f.write_str("\"*\" must be the whole field value, not part of a list")
-            }
-            Self::InvalidMember { member, reason } => {
-                write!(f, "`{member}` is not a valid entity tag: {reason}")
-            }
-        }
-    }
-}
+use super::malformed::{MalformedHeader, TagListProblem};
+use super::tag_condition::TagCondition;
+use crate::entity_tag::EntityTag;
 
 /// A tag-list field parsed leniently: the valid members, and the first problem met, if any.
 #[derive(Debug, Clone, Default)]
@@ -192,82 +130,29 @@ pub(crate) fn trim_ows(bytes: &[u8]) -> &[u8] {
     &bytes[start..end]
 }
 
-macro_rules! tag_field {
-    ($(#[$doc:meta])* $name:ident, $header:expr, lenient_on_reads: $lenient:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq)]
-        pub struct $name(pub TagCondition);
-
-        impl $name {
-            /// Parses the field from all its lines in `headers`, strictly: any malformed member,
-            /// an empty list or `*` inside a list is an error. `Ok(None)` when the field is absent.
-            pub fn from_headers(headers: &HeaderMap) -> Result<Option<Self>, MalformedHeader> {
-                ParsedTagList::from_headers(headers, &$header)
-                    .map(|parsed| parsed.strict(&$header).map(Self))
-                    .transpose()
-            }
-
-            /// Parses the field for a request with `method`, with the policy of
-            /// [`Preconditions::parse`](crate::Preconditions::parse): OPTIONS, CONNECT and TRACE
-            /// ignore it (`Ok(None)`), and on GET/HEAD an `If-None-Match`'s invalid members are
-            /// skipped rather than rejected; otherwise as strict as
-            /// [`from_headers`](Self::from_headers).
-            pub fn for_method(
-                method: &http::Method,
-                headers: &HeaderMap,
-            ) -> Result<Option<Self>, MalformedHeader> {
-                if crate::preconditions::ignores_preconditions(method) {
-                    return Ok(None);
-                }
-                if $lenient && crate::preconditions::is_get_or_head(method) {
-                    return Ok(ParsedTagList::from_headers(headers, &$header)
-                        .and_then(ParsedTagList::lenient)
-                        .map(Self));
-                }
-                Self::from_headers(headers)
-            }
-
-            /// The parsed condition.
-            pub fn condition(&self) -> &TagCondition {
-                &self.0
-            }
-        }
+/// The field value for `condition`: `*`, or its tags joined by `, `, which
+/// [`ParsedTagList::from_headers`] reads back as the same condition.
+pub(crate) fn to_header_value(condition: &TagCondition) -> HeaderValue {
+    let tags = match condition {
+        TagCondition::Any => return HeaderValue::from_static("*"),
+        TagCondition::Tags(tags) => tags,
     };
+    let mut bytes = Vec::new();
+    for (index, tag) in tags.iter().enumerate() {
+        if index > 0 {
+            bytes.extend_from_slice(b", ");
+        }
+        bytes.extend_from_slice(tag.to_header_value().as_bytes());
+    }
+    // Every byte comes from a valid header value or is `,` / SP, which HeaderValue accepts. Were
+    // that ever to change, an empty field is rejected by the receiver rather than misread.
+    HeaderValue::from_bytes(&bytes).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
-
-tag_field!(
-    /// The `If-Match` field (RFC 9110 §13.1.1): proceed only if the current representation matches,
-    /// by strong comparison.
-    ///
-    /// ```
-    /// use etag_core::{IfMatch, TagCondition};
-    /// use http::{HeaderMap, HeaderValue, header::IF_MATCH};
-    ///
-    /// let mut headers = HeaderMap::new();
-    /// headers.append(IF_MATCH, HeaderValue::from_static(r#""a,b", W/"c""#));
-    /// headers.append(IF_MATCH, HeaderValue::from_static(r#""d""#));
-    /// let if_match = IfMatch::from_headers(&headers)?.expect("present");
-    /// let TagCondition::Tags(tags) = if_match.condition() else { unreachable!() };
-    /// assert_eq!(tags.len(), 3); // "a,b" is one tag; both lines are combined
-    /// # Ok::<(), etag_core::MalformedHeader>(())
-    /// ```
-    IfMatch,
-    header::IF_MATCH,
-    lenient_on_reads: false
-);
-
-tag_field!(
-    /// The `If-None-Match` field (RFC 9110 §13.1.2): proceed only if no current representation
-    /// matches, by weak comparison.
-    IfNoneMatch,
-    header::IF_NONE_MATCH,
-    lenient_on_reads: true
-);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use http::HeaderValue;
+    use http::header;
 
     fn members(line: &[u8]) -> Vec<&[u8]> {
         split_list(line).collect()
@@ -283,27 +168,6 @@ mod tests {
     }
 
     #[test]
-    fn strict_parse_reports_the_first_problem() {
-        let mut headers = HeaderMap::new();
-        headers.append(header::IF_MATCH, HeaderValue::from_static("\"a\", b"));
-        let err = IfMatch::from_headers(&headers).expect_err("b is unquoted");
-        assert_eq!(err.header(), &header::IF_MATCH);
-        assert!(err.to_string().contains("`b`"), "{err}");
-    }
-
-    #[test]
-    fn star_must_stand_alone() {
-        let mut headers = HeaderMap::new();
-        headers.append(header::IF_NONE_MATCH, HeaderValue::from_static("*, \"a\""));
-        assert!(IfNoneMatch::from_headers(&headers).is_err());
-        headers.insert(header::IF_NONE_MATCH, HeaderValue::from_static("*"));
-        assert_eq!(
-            IfNoneMatch::from_headers(&headers).expect("valid"),
-            Some(IfNoneMatch(TagCondition::Any))
-        );
-    }
-
-    #[test]
     fn a_long_bad_member_is_quoted_in_part() {
         let long = format!("\"{}", "x".repeat(5000));
         let mut headers = HeaderMap::new();
@@ -311,7 +175,10 @@ mod tests {
             header::IF_MATCH,
             HeaderValue::from_str(&long).expect("valid bytes"),
         );
-        let err = IfMatch::from_headers(&headers).expect_err("unterminated");
+        let err = ParsedTagList::from_headers(&headers, &header::IF_MATCH)
+            .expect("present")
+            .strict(&header::IF_MATCH)
+            .expect_err("unterminated");
         let TagListProblem::InvalidMember { member, .. } = err.problem() else {
             panic!("an invalid member, got {err:?}");
         };
@@ -348,5 +215,23 @@ mod tests {
                 EntityTag::strong("a").expect("valid")
             ]))
         );
+    }
+
+    #[test]
+    fn encoding_reads_back_as_the_same_condition() {
+        let tags = vec![
+            EntityTag::strong("a,b").expect("valid"),
+            EntityTag::weak("c").expect("valid"),
+            EntityTag::parse(b"\"\xe9\"").expect("obs-text is valid"),
+        ];
+        for condition in [TagCondition::Any, TagCondition::Tags(tags)] {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::IF_MATCH, to_header_value(&condition));
+            let parsed = ParsedTagList::from_headers(&headers, &header::IF_MATCH)
+                .expect("present")
+                .strict(&header::IF_MATCH)
+                .expect("valid");
+            assert_eq!(parsed, condition);
+        }
     }
 }

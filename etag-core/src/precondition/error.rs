@@ -6,45 +6,9 @@ use std::time::SystemTime;
 
 use http::{HeaderName, StatusCode, header};
 
-use crate::problem::header_display_name;
-use crate::tag_list::TagListProblem;
-use crate::{EntityTag, ProblemDetails};
-
-/// A conditional header that cannot be parsed and must not be ignored (answered with 400).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MalformedHeader {
-    header: HeaderName,
-    problem: TagListProblem,
-}
-
-impl MalformedHeader {
-    pub(crate) fn tag_list(header: HeaderName, problem: TagListProblem) -> Self {
-        Self { header, problem }
-    }
-
-    /// The header that is malformed.
-    pub fn header(&self) -> &HeaderName {
-        &self.header
-    }
-
-    /// What is wrong with it.
-    pub fn problem(&self) -> &TagListProblem {
-        &self.problem
-    }
-}
-
-impl fmt::Display for MalformedHeader {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "malformed {} header: {}",
-            header_display_name(&self.header),
-            self.problem
-        )
-    }
-}
-
-impl std::error::Error for MalformedHeader {}
+use crate::entity_tag::EntityTag;
+use crate::header::MalformedHeader;
+use crate::problem::{ProblemDetails, header_display_name};
 
 /// The outcome of a conditional request that does not let the method proceed.
 ///

@@ -1,11 +1,11 @@
-//! Validator header values: `ETag` and `Last-Modified`.
+//! The validators on a response: `ETag` and `Last-Modified`, an HTTP-date HTTP can express.
 
 use std::time::{Duration, SystemTime};
 
 use http::header::{ETAG, LAST_MODIFIED};
 use http::{HeaderMap, HeaderValue};
 
-use crate::EntityTag;
+use crate::entity_tag::EntityTag;
 
 /// The last second an HTTP-date can express: 9999-12-31T23:59:59Z.
 const LAST_HTTP_DATE: Duration = Duration::from_secs(253_402_300_799);

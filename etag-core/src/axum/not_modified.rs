@@ -10,8 +10,8 @@ use http::header::{CONTENT_LOCATION, HeaderName};
 use http::{HeaderMap, StatusCode};
 use http_body::{Frame, SizeHint};
 
-use crate::EntityTag;
-use crate::http_date::insert_validators;
+use super::validators::insert_validators;
+use crate::entity_tag::EntityTag;
 
 /// A 304 response: no body, the validators, and those of `headers` a 304 keeps.
 ///

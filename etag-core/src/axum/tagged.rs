@@ -9,12 +9,13 @@ use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
 use http::{HeaderMap, StatusCode};
 use serde::Serialize;
 
-use crate::http_date::insert_validators;
-use crate::not_modified::not_modified;
-use crate::preconditions::is_get_or_head;
-use crate::{
-    EntityTag, PreconditionError, Preconditions, ProblemDetails, ResourceState, Versioned,
-};
+use super::not_modified::not_modified;
+use super::validators::insert_validators;
+use crate::entity_tag::EntityTag;
+use crate::method::is_get_or_head;
+use crate::precondition::{PreconditionError, Preconditions, ResourceState};
+use crate::problem::ProblemDetails;
+use crate::versioned::Versioned;
 
 /// A `Versioned + Serialize` value as a JSON response with `ETag` and `Last-Modified`.
 ///

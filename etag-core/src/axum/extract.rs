@@ -7,7 +7,8 @@
 use axum::extract::{FromRequestParts, OptionalFromRequestParts};
 use http::request::Parts;
 
-use crate::{IfMatch, IfNoneMatch, PreconditionError, Preconditions};
+use crate::header::{IfMatch, IfNoneMatch};
+use crate::precondition::{PreconditionError, Preconditions};
 
 /// The preconditions that `#[conditional]` parsed for this request, handed to the handler's own
 /// `Preconditions` argument so both share the `require` setting and the evaluation record.

@@ -17,10 +17,13 @@ use http::request::Parts;
 use http::{Method, StatusCode, Uri};
 use serde::Serialize;
 
-use crate::extract::ParsedByConditional;
-use crate::preconditions::{ignores_preconditions, is_get_or_head};
-use crate::probe::{EvaluationProbe, LastEvaluation};
-use crate::{PreconditionError, Preconditions, ProblemDetails, ResourceState, Tagged, Versioned};
+use super::extract::ParsedByConditional;
+use super::tagged::Tagged;
+use crate::method::{ignores_preconditions, is_get_or_head};
+use crate::precondition::probe::{EvaluationProbe, LastEvaluation};
+use crate::precondition::{PreconditionError, Preconditions, ResourceState};
+use crate::problem::ProblemDetails;
+use crate::versioned::Versioned;
 
 /// The injected first extractor of a `#[conditional]` handler: parses the conditional headers
 /// (400 when malformed) and, with `REQUIRE`, answers 428 when none is usable, before any other

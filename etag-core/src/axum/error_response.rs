@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
 use http::header::{CONTENT_TYPE, HeaderValue};
 
-use crate::not_modified::not_modified;
-use crate::{PROBLEM_JSON, PreconditionError, ProblemDetails};
+use super::not_modified::not_modified;
+use crate::precondition::PreconditionError;
+use crate::problem::{PROBLEM_JSON, ProblemDetails};
 
 /// 304 Not Modified with `ETag` and `Last-Modified` and no body; 400, 412 and 428 as
 /// `application/problem+json` bodies built from [`PreconditionError::problem`].

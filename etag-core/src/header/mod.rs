@@ -1,0 +1,20 @@
+//! The syntax of the conditional request headers: one file per header, the list syntax they share
+//! in `list`, and what is wrong with one that cannot be parsed in `malformed`. What the headers
+//! mean for a request is the `precondition` module's job.
+
+mod date;
+mod if_match;
+mod if_none_match;
+mod if_range;
+mod list;
+mod malformed;
+mod tag_condition;
+mod tag_field;
+
+pub(crate) use date::single_date;
+pub use if_match::IfMatch;
+pub use if_none_match::IfNoneMatch;
+pub use if_range::IfRange;
+pub(crate) use list::ParsedTagList;
+pub use malformed::{MalformedHeader, TagListProblem};
+pub use tag_condition::TagCondition;

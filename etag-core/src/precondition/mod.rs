@@ -1,0 +1,218 @@
+//! The precondition model: the conditional headers of one request, parsed with the method-aware
+//! policy, and the methods that evaluate them against the resource's current state.
+//!
+//! `evaluate` holds the RFC 9110 algorithm, `state` what it compares against, `error` the outcomes
+//! that stop a request, and `probe` the record `#[conditional]` keeps of the write's check.
+
+mod error;
+mod evaluate;
+pub(crate) mod probe;
+mod state;
+
+use std::time::SystemTime;
+
+use http::{HeaderMap, Method, header};
+
+pub use error::PreconditionError;
+pub use state::ResourceState;
+
+use self::evaluate::Conditions;
+use self::probe::EvaluationProbe;
+use crate::header::{IfRange, ParsedTagList, TagCondition, single_date};
+use crate::method::{ignores_preconditions, is_get_or_head};
+use crate::versioned::Versioned;
+
+/// The preconditions of one request, parsed before any other work is done.
+///
+/// Build it with [`Preconditions::parse`] (or, with the `axum` feature, take it as an extractor),
+/// then evaluate it against the current state of the resource with [`check`](Self::check),
+/// [`check_missing`](Self::check_missing) or [`evaluate`](Self::evaluate).
+///
+/// Parsing applies the policy that keeps writes safe:
+/// - a malformed `If-Match` is an error (400) whatever the method, because ignoring it would
+///   switch off the lost-update guard;
+/// - a malformed `If-None-Match` is an error on unsafe methods; on GET/HEAD its invalid members
+///   are skipped, since serving 200 is never wrong;
+/// - `If-Modified-Since` / `If-Unmodified-Since` with an invalid date, or with more than one field
+///   line, are ignored (RFC 9110 §13.1.3-4);
+/// - OPTIONS, CONNECT and TRACE ignore every precondition (§13.2.1).
+///
+/// ```
+/// use etag_core::{EntityTag, Preconditions, PreconditionError, ResourceState};
+/// use http::{HeaderMap, HeaderValue, Method, header::IF_MATCH};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.insert(IF_MATCH, HeaderValue::from_static("\"7\""));
+/// let pre = Preconditions::parse(&Method::PUT, &headers)?;
+///
+/// let current = ResourceState::present(EntityTag::from_version(7_u64), None);
+/// assert_eq!(pre.evaluate(&current), Ok(()));
+///
+/// let changed = ResourceState::present(EntityTag::from_version(8_u64), None);
+/// assert!(matches!(pre.evaluate(&changed), Err(PreconditionError::Failed { .. })));
+/// # Ok::<(), PreconditionError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Preconditions {
+    conditions: Conditions,
+    /// Whether an evaluation happened; armed only under `#[conditional]`.
+    pub(crate) probe: EvaluationProbe,
+}
+
+impl Preconditions {
+    /// Parses the conditional headers of a request with the given method.
+    ///
+    /// Errors only with [`PreconditionError::Malformed`] (400), per the policy above.
+    pub fn parse(method: &Method, headers: &HeaderMap) -> Result<Self, PreconditionError> {
+        let mut pre = Self::none(method.clone());
+        if ignores_preconditions(method) {
+            return Ok(pre);
+        }
+        let conditions = &mut pre.conditions;
+        if let Some(parsed) = ParsedTagList::from_headers(headers, &header::IF_MATCH) {
+            conditions.if_match = Some(parsed.strict(&header::IF_MATCH)?);
+        }
+        if let Some(parsed) = ParsedTagList::from_headers(headers, &header::IF_NONE_MATCH) {
+            conditions.if_none_match = if is_get_or_head(method) {
+                parsed.lenient()
+            } else {
+                Some(parsed.strict(&header::IF_NONE_MATCH)?)
+            };
+        }
+        conditions.if_modified_since = single_date(headers, &header::IF_MODIFIED_SINCE);
+        conditions.if_unmodified_since = single_date(headers, &header::IF_UNMODIFIED_SINCE);
+        conditions.if_range = headers
+            .get(header::IF_RANGE)
+            .map(|value| IfRange::parse(value.as_bytes()));
+        conditions.has_range = headers.contains_key(header::RANGE);
+        Ok(pre)
+    }
+
+    /// A request with the given method and no preconditions at all.
+    pub fn none(method: Method) -> Self {
+        Self {
+            conditions: Conditions {
+                method,
+                if_match: None,
+                if_none_match: None,
+                if_modified_since: None,
+                if_unmodified_since: None,
+                if_range: None,
+                has_range: false,
+                required: false,
+            },
+            probe: EvaluationProbe::default(),
+        }
+    }
+
+    /// Marks this request as one that must be conditional: evaluation answers 428 when it carries
+    /// no usable precondition.
+    #[must_use]
+    pub fn required(mut self) -> Self {
+        self.conditions.required = true;
+        self
+    }
+
+    /// Whether a precondition is required of this request.
+    pub fn is_required(&self) -> bool {
+        self.conditions.required
+    }
+
+    /// Answers 428 early, before any work, when a precondition is required and the request carries
+    /// none of `If-Match`, `If-None-Match` or an `If-Unmodified-Since` with a valid date.
+    ///
+    /// An `If-Unmodified-Since` passes this check but may still be unusable against a resource that
+    /// has no modification time; [`evaluate`](Self::evaluate) then answers 428 too.
+    pub fn check_required(&self) -> Result<(), PreconditionError> {
+        evaluate::check_required(&self.conditions)
+    }
+
+    /// Evaluates the preconditions against the current state, in the order of RFC 9110 §13.2.2:
+    ///
+    /// 1. `If-Match`: false → 412.
+    /// 2. Otherwise `If-Unmodified-Since` (when the resource has a modification time): false → 412.
+    /// 3. `If-None-Match`: false → 304 for GET/HEAD, 412 for other methods.
+    /// 4. Otherwise, for GET/HEAD, `If-Modified-Since` (when the resource has a modification
+    ///    time): false → 304.
+    ///
+    /// When a precondition is [required](Self::required), a request whose only precondition cannot
+    /// be used against this state (an `If-Unmodified-Since` on a resource without a modification
+    /// time) is answered with 428. OPTIONS, CONNECT and TRACE always proceed.
+    pub fn evaluate(&self, state: &ResourceState) -> Result<(), PreconditionError> {
+        let outcome = self.evaluate_unrecorded(state);
+        self.probe.record(outcome.is_ok());
+        outcome
+    }
+
+    /// [`evaluate`](Self::evaluate) without telling the `#[conditional]` runtime: for its own
+    /// early and after-the-fact checks, which must not count as the write's check.
+    pub(crate) fn evaluate_unrecorded(
+        &self,
+        state: &ResourceState,
+    ) -> Result<(), PreconditionError> {
+        evaluate::evaluate(&self.conditions, state)
+    }
+
+    /// Evaluates against the current value: shorthand for
+    /// `evaluate(&ResourceState::of(current))`. An `Option` works too: `None` is evaluated as a
+    /// missing resource.
+    ///
+    /// Call it inside the write, on the state the write is about to replace, so that check and
+    /// write are one atomic step.
+    pub fn check<T: Versioned + ?Sized>(&self, current: &T) -> Result<(), PreconditionError> {
+        self.evaluate(&ResourceState::of(current))
+    }
+
+    /// Evaluates against a missing resource (a PUT that would create it): `If-Match` fails,
+    /// `If-None-Match: *` passes.
+    pub fn check_missing(&self) -> Result<(), PreconditionError> {
+        self.evaluate(&ResourceState::Missing)
+    }
+
+    /// Whether the request could use a `Range` against this state (RFC 9110 §13.1.5): a GET with
+    /// `Range`, and either no `If-Range` or one that matches (strong comparison for a tag; for a
+    /// date, an exact match of a modification time that is a strong validator, i.e. at least one
+    /// second in the past, §8.8.2.2).
+    pub fn range_applies(&self, state: &ResourceState) -> bool {
+        evaluate::range_applies(&self.conditions, state)
+    }
+
+    /// The request method.
+    pub fn method(&self) -> &Method {
+        &self.conditions.method
+    }
+
+    /// The parsed `If-Match` condition, if any.
+    pub fn if_match(&self) -> Option<&TagCondition> {
+        self.conditions.if_match.as_ref()
+    }
+
+    /// The usable `If-None-Match` condition, if any.
+    pub fn if_none_match(&self) -> Option<&TagCondition> {
+        self.conditions.if_none_match.as_ref()
+    }
+
+    /// The `If-Modified-Since` date, if present and valid.
+    pub fn if_modified_since(&self) -> Option<SystemTime> {
+        self.conditions.if_modified_since
+    }
+
+    /// The `If-Unmodified-Since` date, if present and valid.
+    pub fn if_unmodified_since(&self) -> Option<SystemTime> {
+        self.conditions.if_unmodified_since
+    }
+
+    /// The `If-Range` field, if present.
+    pub fn if_range(&self) -> Option<&IfRange> {
+        self.conditions.if_range.as_ref()
+    }
+
+    /// Whether the request carries any precondition the evaluator will look at.
+    pub fn is_conditional(&self) -> bool {
+        let conditions = &self.conditions;
+        conditions.if_match.is_some()
+            || conditions.if_none_match.is_some()
+            || conditions.if_modified_since.is_some()
+            || conditions.if_unmodified_since.is_some()
+    }
+}
