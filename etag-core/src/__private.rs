@@ -10,6 +10,11 @@ pub use std::option::Option;
 pub use std::time::SystemTime;
 
 #[cfg(feature = "axum")]
-pub use crate::axum::conditional::{ConditionalRequest, precheck, respond, respond_result};
+pub use crate::axum::conditional::{
+    ConditionalRequest, admit, admit_result, error_type_is_usable, precheck, reads_no_body,
+    require_is_for_writes,
+};
+#[cfg(feature = "axum")]
+pub use crate::precondition::PreconditionError;
 #[cfg(feature = "axum")]
 pub use axum::response::Response;

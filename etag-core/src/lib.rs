@@ -74,22 +74,28 @@ mod header;
 // `Preconditions`: a request's conditions, evaluated in the order of RFC 9110 §13.2.2.
 mod precondition;
 // The axum integration: extractors, responses, and the `#[conditional]` runtime.
-// The validator cache in Redis that prechecks can answer from.
 #[cfg(feature = "axum")]
 mod axum;
+// The validator cache in Redis that prechecks can answer from.
 #[cfg(feature = "redis")]
 pub mod cache;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};
 pub use last_modified::LastModified;
-pub use precondition::{PreconditionError, Preconditions, ResourceState};
+pub use precondition::{
+    Checked, ExpectedVersion, FailureContext, PreconditionError, Preconditions, ResourceState,
+    SwapRefused,
+};
 pub use problem::{PROBLEM_JSON, ProblemDetails};
 pub use version::Version;
 pub use versioned::Versioned;
 
 #[cfg(feature = "axum")]
-pub use self::axum::{IntoConditionalResponse, PrecheckResult, Tagged};
+pub use self::axum::{
+    ConditionalError, IntoConditionalResponse, NoContent, PrecheckResult, ReadsNoBody, Tagged,
+    WriteResponse, Written,
+};
 
 #[cfg(feature = "derive")]
 pub use etag_derive::Versioned;

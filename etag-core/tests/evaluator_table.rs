@@ -3,7 +3,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use etag_core::{EntityTag, PreconditionError, Preconditions, ResourceState};
+use etag_core::{
+    Checked, EntityTag, FailureContext, PreconditionError, Preconditions, ResourceState,
+};
 use http::header::{HeaderName, IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_UNMODIFIED_SINCE};
 use http::{HeaderMap, HeaderValue, Method};
 
@@ -120,7 +122,7 @@ fn run(row: &Row) -> Outcome {
     match result {
         Ok(()) => Proceed,
         Err(PreconditionError::NotModified { .. }) => NotModified,
-        Err(PreconditionError::Failed { condition }) => Failed(condition),
+        Err(PreconditionError::Failed { condition, .. }) => Failed(condition),
         Err(PreconditionError::Required) => Required,
         Err(PreconditionError::Malformed(malformed)) => Malformed(malformed.header().clone()),
         Err(other) => panic!("unexpected outcome {other:?}"),
@@ -863,6 +865,7 @@ fn malformed_errors_name_the_header_and_the_fault() {
 fn problem_bodies_tell_the_client_what_to_do() {
     let failed = PreconditionError::Failed {
         condition: IF_MATCH,
+        context: FailureContext::default(),
     }
     .problem()
     .expect("412 body");
@@ -878,12 +881,14 @@ fn problem_bodies_tell_the_client_what_to_do() {
 
     let required = PreconditionError::Required.problem().expect("428 body");
     assert_eq!(required.status, 428);
-    for header in ["If-Match", "If-None-Match", "If-Unmodified-Since"] {
+    for header in ["If-Match", "If-None-Match: *"] {
         assert!(
             required.detail.contains(header),
             "428 detail names {header}"
         );
     }
+    // A date is the weaker guard (one-second precision): the 428 recommends the tag.
+    assert!(!required.detail.contains("If-Unmodified-Since"));
     assert!(
         PreconditionError::NotModified {
             etag: EntityTag::strong("a").expect("valid"),
@@ -972,18 +977,103 @@ fn none_is_evaluated_as_a_missing_resource() {
     };
     let missing: Option<EntityTag> = None;
     let present = Some(EntityTag::strong("abc").expect("valid"));
+    let failed_on = |outcome: Result<Checked, PreconditionError>| match outcome {
+        Err(PreconditionError::Failed { condition, .. }) => Some(condition),
+        Ok(_) => None,
+        Err(other) => panic!("expected 412 or a pass, got {other:?}"),
+    };
+    assert_eq!(failed_on(put(IF_MATCH).check(&missing)), Some(IF_MATCH));
+    assert_eq!(failed_on(put(IF_MATCH).check(&present)), None);
+    assert_eq!(failed_on(put(IF_NONE_MATCH).check(&missing)), None);
     assert_eq!(
-        put(IF_MATCH).check(&missing),
-        Err(PreconditionError::Failed {
-            condition: IF_MATCH
-        })
+        failed_on(put(IF_NONE_MATCH).check(&present)),
+        Some(IF_NONE_MATCH)
     );
-    assert_eq!(put(IF_MATCH).check(&present), Ok(()));
-    assert_eq!(put(IF_NONE_MATCH).check(&missing), Ok(()));
-    assert_eq!(
-        put(IF_NONE_MATCH).check(&present),
-        Err(PreconditionError::Failed {
-            condition: IF_NONE_MATCH
-        })
+}
+
+/// The date policy: a write guarded by a date alone passes only once the current state's date
+/// is a strong validator (a second old, §8.8.2.2), so two writers holding one date cannot both
+/// pass; a read is never refused for it.
+#[test]
+fn a_date_only_write_to_a_state_less_than_a_second_old_is_refused_with_retry_after() {
+    let now = std::time::SystemTime::now();
+    let date = httpdate::fmt_http_date(now);
+    let with_date = |method: Method| {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            IF_UNMODIFIED_SINCE,
+            HeaderValue::from_str(&date).expect("an HTTP date"),
+        );
+        Preconditions::parse(&method, &headers).expect("valid")
+    };
+    let young = ResourceState::present(EntityTag::from_version(1_u8), Some(now));
+    let error = with_date(Method::PUT)
+        .evaluate(&young)
+        .expect_err("a date cannot tell this state from one a moment earlier");
+    let PreconditionError::Failed { condition, context } = &error else {
+        panic!("expected 412, got {error:?}");
+    };
+    assert_eq!(condition, &IF_UNMODIFIED_SINCE);
+    assert!(context.too_recent());
+    let wait = error.retry_after().expect("a Retry-After");
+    assert!(
+        (1..=2).contains(&wait.as_secs()),
+        "{wait:?}: whole seconds, at least one"
     );
+    let problem = error.problem().expect("412 body");
+    assert!(
+        problem.detail.contains("less than a second ago"),
+        "{}",
+        problem.detail
+    );
+    assert!(
+        problem.detail.contains("If-Match"),
+        "the strong tag is offered"
+    );
+
+    // The same date against a state a second older passes: that date names one state only.
+    let settled = ResourceState::present(
+        EntityTag::from_version(1_u8),
+        Some(now - std::time::Duration::from_secs(2)),
+    );
+    assert!(with_date(Method::PUT).check_state(&settled).is_ok());
+    // Reads are never refused for it.
+    assert_eq!(with_date(Method::GET).evaluate(&young), Ok(()));
+}
+
+#[test]
+fn a_412_advises_what_fits_the_resource() {
+    let put = |value: &'static str| {
+        let mut headers = HeaderMap::new();
+        headers.insert(IF_MATCH, HeaderValue::from_static(value));
+        Preconditions::parse(&Method::PUT, &headers).expect("valid")
+    };
+    let detail = |pre: Preconditions, state: ResourceState| {
+        pre.evaluate(&state)
+            .expect_err("412")
+            .problem()
+            .expect("412 body")
+            .detail
+    };
+    let strong = || EntityTag::strong("abc").expect("valid");
+
+    // A strong, undated resource: re-read and retry with the tag; no talk of weak tags or dates.
+    let plain = detail(put("\"old\""), ResourceState::present(strong(), None));
+    assert!(plain.contains("GET the current state"), "{plain}");
+    assert!(
+        !plain.contains("weak") && !plain.contains("If-Unmodified-Since"),
+        "{plain}"
+    );
+
+    // The client echoed the current tag in weak form: an intermediary weakened it.
+    let weakened = detail(put("W/\"abc\""), ResourceState::present(strong(), None));
+    assert!(weakened.contains("weak form"), "{weakened}");
+
+    // A weakly tagged, dated resource: If-Match can never work; the date can.
+    let weak = EntityTag::strong("abc").expect("valid").into_weak();
+    let weak_dated = detail(
+        put("W/\"abc\""),
+        ResourceState::present(weak, Some(std::time::SystemTime::UNIX_EPOCH)),
+    );
+    assert!(weak_dated.contains("If-Unmodified-Since"), "{weak_dated}");
 }

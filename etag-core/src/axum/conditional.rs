@@ -1,56 +1,63 @@
-//! What `#[conditional]` handlers run: the first extractor, the early check, and the response.
+//! What `#[conditional]` handlers run: the first extractor, the admission of the handler's kind,
+//! the early check, and the response.
 //!
 //! The attribute turns
 //!
 //! ```text
-//! #[conditional(require, precheck = db.version_of(id).await)]
+//! #[conditional(require, precheck = db.version_of(id).await, error = ApiError)]
 //! async fn put_order(State(db): State<Db>, Path(id): Path<u64>, pre: Preconditions, …) -> R { body }
 //! ```
 //!
 //! into a plain axum handler that takes a [`ConditionalRequest`] before every other argument,
-//! evaluates the `precheck` expression (if any) before the body, and turns `R` into the response
-//! with [`respond`].
+//! refuses (before the body runs) to let a read handler answer an unsafe method, evaluates the
+//! `precheck` expression (if any), and turns `R` into the response.
+
+use std::marker::PhantomData;
 
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
+use http::StatusCode;
 use http::request::Parts;
-use http::{Method, StatusCode, Uri};
 use serde::Serialize;
 
 use super::extract::ParsedByConditional;
-use super::tagged::Tagged;
+use super::not_modified::not_modified;
+use super::written::NoContent;
+use super::{Tagged, Written};
 use crate::method::{ignores_preconditions, is_get_or_head};
-use crate::precondition::probe::{EvaluationProbe, LastEvaluation};
-use crate::precondition::{PreconditionError, Preconditions, ResourceState};
-use crate::problem::ProblemDetails;
-use crate::versioned::Versioned;
+use crate::{PreconditionError, Preconditions, ProblemDetails, ResourceState, Versioned};
 
 /// The injected first extractor of a `#[conditional]` handler: parses the conditional headers
 /// (400 when malformed) and, with `REQUIRE`, answers 428 when none is usable, before any other
-/// extractor reads the body or touches the state.
+/// extractor reads the body or touches the state. Its refusals go through the handler's error
+/// type `E`.
 #[doc(hidden)]
-pub struct ConditionalRequest<const REQUIRE: bool> {
+pub struct ConditionalRequest<const REQUIRE: bool, E = PreconditionError> {
     pre: Preconditions,
-    uri: Uri,
+    error: PhantomData<fn() -> E>,
 }
 
-impl<S: Send + Sync, const REQUIRE: bool> FromRequestParts<S> for ConditionalRequest<REQUIRE> {
-    type Rejection = PreconditionError;
+impl<S, const REQUIRE: bool, E> FromRequestParts<S> for ConditionalRequest<REQUIRE, E>
+where
+    S: Send + Sync,
+    E: ConditionalError,
+{
+    type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let mut pre = Preconditions::parse(&parts.method, &parts.headers)?;
-        if REQUIRE {
-            pre = pre.required();
-        }
-        pre.check_required()?;
-        // Only a write has to prove it checked; reads are decided from the returned value.
-        if !is_get_or_head(&parts.method) && !ignores_preconditions(&parts.method) {
-            pre.probe = EvaluationProbe::armed();
-        }
+        let parse = || {
+            let mut pre = Preconditions::parse(&parts.method, &parts.headers)?;
+            if REQUIRE {
+                pre = pre.required();
+            }
+            pre.check_required()?;
+            Ok(pre)
+        };
+        let pre = parse().map_err(refusal::<E>)?;
         parts.extensions.insert(ParsedByConditional(pre.clone()));
         Ok(Self {
             pre,
-            uri: parts.uri.clone(),
+            error: PhantomData,
         })
     }
 }
@@ -58,13 +65,13 @@ impl<S: Send + Sync, const REQUIRE: bool> FromRequestParts<S> for ConditionalReq
 /// Opaque: the injected argument shows up in whatever needs `Debug` on a handler's arguments
 /// (`#[tracing::instrument]` below `#[conditional]`), and a trace line gains nothing from the
 /// parsed headers, which the request's own span already records.
-impl<const REQUIRE: bool> std::fmt::Debug for ConditionalRequest<REQUIRE> {
+impl<const REQUIRE: bool, E> std::fmt::Debug for ConditionalRequest<REQUIRE, E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConditionalRequest").finish_non_exhaustive()
     }
 }
 
-impl<const REQUIRE: bool> ConditionalRequest<REQUIRE> {
+impl<const REQUIRE: bool, E> ConditionalRequest<REQUIRE, E> {
     /// Whether the request carries a precondition the evaluator will look at; without one a
     /// precheck cannot answer early, so the generated handler does not run it.
     pub fn has_preconditions(&self) -> bool {
@@ -72,11 +79,36 @@ impl<const REQUIRE: bool> ConditionalRequest<REQUIRE> {
     }
 }
 
+/// What `#[conditional(error = E)]` needs of `E`: every answer the attribute makes (400, 412,
+/// 428) goes through `From<PreconditionError>` and `IntoResponse`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the error type of a `#[conditional]` handler",
+    label = "the attribute sends its 400, 412 and 428 answers through this type",
+    note = "implement `From<etag_core::PreconditionError>` and `axum::response::IntoResponse` for \
+            `{Self}`; in `into_response`, `PreconditionError::into_response` gives the default \
+            problem+json answer"
+)]
+pub trait ConditionalError: From<PreconditionError> + IntoResponse {}
+
+impl<E: From<PreconditionError> + IntoResponse> ConditionalError for E {}
+
+/// A refusal, through the handler's error type. A 304 is no error and has no body to format, so
+/// it is always the library's own (with the validators RFC 9110 §15.4.5 asks for).
+fn refusal<E: ConditionalError>(error: PreconditionError) -> Response {
+    match error {
+        PreconditionError::NotModified {
+            etag,
+            last_modified,
+        } => not_modified(&etag, last_modified, http::HeaderMap::new()),
+        error => E::from(error).into_response(),
+    }
+}
+
 /// What a `precheck = …` expression of `#[conditional]` may evaluate to: the current state of the
 /// resource, read cheaply (a version column, an `updated_at`), before the handler runs.
 ///
 /// - `Option<V>` with `V: Versioned`: `Some` is the current state; `None` means the resource was
-///   not found, and the handler runs to answer that (usually 404).
+///   not found (or the cheap read does not know), and the handler runs to answer.
 /// - [`ResourceState`]: use `ResourceState::Missing` only where the method would create the
 ///   resource, so that `If-Match` fails (412) and `If-None-Match: *` passes.
 /// - `Result<X, E>` with `E: IntoResponse`: an error is answered as is, without the handler.
@@ -85,7 +117,8 @@ impl<const REQUIRE: bool> ConditionalRequest<REQUIRE> {
     label = "the precheck must give the resource's current state",
     note = "return `Option<V>` where `V: Versioned`, such as `Option<EntityTag>` (`None` when the \
             resource does not exist), a `ResourceState`, or a `Result` of either whose error \
-            implements `IntoResponse`"
+            implements `IntoResponse`",
+    note = "an `async fn` gives a future: add `.await`, like `precheck = db.version(id).await`"
 )]
 pub trait PrecheckResult {
     /// The current state, `None` to let the handler decide, or a response to send as is.
@@ -113,141 +146,229 @@ impl<X: PrecheckResult, E: IntoResponse> PrecheckResult for Result<X, E> {
     }
 }
 
-/// What a `#[conditional]` handler may return: a value with validators that serializes to JSON,
-/// a [`Tagged`] value (to set the status or headers), or a `Result` of either whose error is an
-/// `IntoResponse`.
+mod sealed {
+    /// Only this crate says which types prove a write: a user type could claim to without a
+    /// [`Checked`](crate::Checked).
+    pub trait Sealed {}
+}
+
+/// What a `#[conditional]` handler may return.
+///
+/// - **Reads** (GET, HEAD): the current state, a value that is `Versioned + Serialize` (sent as
+///   JSON), or a [`Tagged`] one (to set a status or headers). Its validators decide 304 / 412.
+/// - **Writes** (PUT, PATCH, POST, DELETE, …): a [`Written`], which only a
+///   [`Checked`](crate::Checked) proof can build: the write evaluated the request's
+///   preconditions against the state it replaced, and they passed.
+/// - A `Result` of either, whose error is an `IntoResponse`.
+///
+/// A handler that returns a read's type is refused with a 500 before its body runs when it is
+/// routed for an unsafe method: it could write without a proof.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a `#[conditional]` handler",
     label = "the response must carry the resource's validators",
-    note = "return a value that implements `Versioned + Serialize`, a `Tagged<T>` of one, or a \
-            `Result` of either whose error implements `IntoResponse`"
+    note = "a read returns the resource itself (`Order`, a `Versioned + Serialize` type, sent as \
+            JSON) or `Tagged<Order>` to set the status or headers; not `Json<Order>` or \
+            `(StatusCode, Order)`",
+    note = "a write returns `Written<Order>`, made from the proof its check gives: \
+            `pre.check(&current)?.ok(new_order)`, `.created(new_order, location)`, \
+            `.no_content()` for a DELETE",
+    note = "either may be the `Ok` of a `Result` whose error implements `IntoResponse`"
 )]
-pub trait IntoConditionalResponse {
-    /// The value whose validators and JSON form make the response.
-    type Value: Versioned + Serialize;
+pub trait IntoConditionalResponse: sealed::Sealed {
+    /// Whether this type proves a write (a [`Written`]).
+    #[doc(hidden)]
+    const PROVES_A_WRITE: bool;
 
-    /// The tagged response, or an error response to send as is.
-    #[allow(clippy::result_large_err)]
-    fn into_tagged(self) -> Result<Tagged<Self::Value>, Response>;
+    /// The response, with `refuse` answering a precondition that stops a read.
+    #[doc(hidden)]
+    fn into_conditional_response(
+        self,
+        pre: &Preconditions,
+        refuse: fn(PreconditionError) -> Response,
+    ) -> Response;
 }
 
+impl<T: Versioned + Serialize> sealed::Sealed for T {}
 impl<T: Versioned + Serialize> IntoConditionalResponse for T {
-    type Value = T;
+    const PROVES_A_WRITE: bool = false;
 
-    fn into_tagged(self) -> Result<Tagged<T>, Response> {
-        Ok(Tagged::new(self))
+    fn into_conditional_response(
+        self,
+        pre: &Preconditions,
+        refuse: fn(PreconditionError) -> Response,
+    ) -> Response {
+        Tagged::new(self).into_conditional_response(pre, refuse)
     }
 }
 
+impl<T: Versioned + Serialize> sealed::Sealed for Tagged<T> {}
 impl<T: Versioned + Serialize> IntoConditionalResponse for Tagged<T> {
-    type Value = T;
+    const PROVES_A_WRITE: bool = false;
 
-    fn into_tagged(self) -> Result<Tagged<T>, Response> {
-        Ok(self)
+    fn into_conditional_response(
+        self,
+        pre: &Preconditions,
+        refuse: fn(PreconditionError) -> Response,
+    ) -> Response {
+        self.evaluate(pre).into_response_refusing_with(refuse)
     }
 }
 
-impl<X: IntoConditionalResponse, E: IntoResponse> IntoConditionalResponse for Result<X, E> {
-    type Value = X::Value;
+impl<T: Versioned + Serialize> sealed::Sealed for Written<T> {}
+impl<T: Versioned + Serialize> IntoConditionalResponse for Written<T> {
+    const PROVES_A_WRITE: bool = true;
 
-    fn into_tagged(self) -> Result<Tagged<X::Value>, Response> {
-        self.map_err(IntoResponse::into_response)?.into_tagged()
+    fn into_conditional_response(
+        self,
+        _pre: &Preconditions,
+        _refuse: fn(PreconditionError) -> Response,
+    ) -> Response {
+        self.into_response()
     }
+}
+
+impl sealed::Sealed for Written<NoContent> {}
+impl IntoConditionalResponse for Written<NoContent> {
+    const PROVES_A_WRITE: bool = true;
+
+    fn into_conditional_response(
+        self,
+        _pre: &Preconditions,
+        _refuse: fn(PreconditionError) -> Response,
+    ) -> Response {
+        self.into_response()
+    }
+}
+
+impl<X: IntoConditionalResponse, E: IntoResponse> sealed::Sealed for Result<X, E> {}
+impl<X: IntoConditionalResponse, E: IntoResponse> IntoConditionalResponse for Result<X, E> {
+    const PROVES_A_WRITE: bool = X::PROVES_A_WRITE;
+
+    fn into_conditional_response(
+        self,
+        pre: &Preconditions,
+        refuse: fn(PreconditionError) -> Response,
+    ) -> Response {
+        match self {
+            Ok(output) => output.into_conditional_response(pre, refuse),
+            Err(error) => error.into_response(),
+        }
+    }
+}
+
+/// What `#[conditional(require)]` asks of the handler's return type: a write's.
+#[diagnostic::on_unimplemented(
+    message = "`require` is for write handlers, and `{Self}` is what a read returns",
+    label = "`require` answers 428 to a write without a precondition",
+    note = "a write handler returns `Written<T>`, made from the proof of its check: \
+            `pre.check(&current)?.ok(new_state)` (or `.created(…)`, `.no_content()`)",
+    note = "a GET or HEAD handler needs no `require`: remove it; reads are answered 304 from the \
+            returned value"
+)]
+pub trait WriteResponse {}
+
+impl<T> WriteResponse for Written<T> {}
+impl<X: WriteResponse, E> WriteResponse for Result<X, E> {}
+
+/// The compile-time check behind `require`: spanned at the option, it names the return type.
+#[doc(hidden)]
+pub fn require_is_for_writes<R: WriteResponse>() {}
+
+/// The compile-time check behind `error = E`, spanned at the type.
+#[doc(hidden)]
+pub fn error_type_is_usable<E: ConditionalError>() {}
+
+/// How the generated handler answers once its body has run.
+#[doc(hidden)]
+pub(crate) type Respond<const REQUIRE: bool, E, R> =
+    fn(ConditionalRequest<REQUIRE, E>, R) -> Response;
+
+/// Admits the handler for this request before its body runs, and gives the function that makes
+/// the response from its output. A handler returning a read's type, asked to answer an unsafe
+/// method, is refused here: it could write with no proof that it checked the preconditions, and
+/// refusing after the body ran would come after the write.
+#[doc(hidden)]
+#[allow(clippy::result_large_err)] // a `Response` is what axum handlers give; refusals are rare
+pub fn admit<R, const REQUIRE: bool, E>(
+    request: &ConditionalRequest<REQUIRE, E>,
+) -> Result<Respond<REQUIRE, E, R>, Response>
+where
+    R: IntoConditionalResponse,
+    E: ConditionalError,
+{
+    let method = request.pre.method();
+    if !R::PROVES_A_WRITE && !is_get_or_head(method) && !ignores_preconditions(method) {
+        tracing::error!(
+            %method,
+            "a #[conditional] handler that returns a read's type was routed for {method}; it was \
+             not run. Write handlers return `Written<T>`, made from `pre.check(&current)?`"
+        );
+        return Err(ProblemDetails::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The server is not set up to answer this method on this resource safely; nothing was \
+             changed.",
+        )
+        .into_response());
+    }
+    Ok(respond::<R, REQUIRE, E>)
+}
+
+/// [`admit`] for a handler spelled `-> Result<T, Er>`: the same, with the bounds on `T` and
+/// `Er` apart, so a compile error names the type at fault.
+#[doc(hidden)]
+#[allow(clippy::result_large_err)]
+pub fn admit_result<T, Er, const REQUIRE: bool, E>(
+    request: &ConditionalRequest<REQUIRE, E>,
+) -> Result<Respond<REQUIRE, E, Result<T, Er>>, Response>
+where
+    T: IntoConditionalResponse,
+    Er: IntoResponse,
+    E: ConditionalError,
+{
+    admit::<Result<T, Er>, REQUIRE, E>(request)
+}
+
+fn respond<R, const REQUIRE: bool, E>(
+    request: ConditionalRequest<REQUIRE, E>,
+    output: R,
+) -> Response
+where
+    R: IntoConditionalResponse,
+    E: ConditionalError,
+{
+    output.into_conditional_response(&request.pre, refusal::<E>)
 }
 
 /// Runs the `precheck` result against the request's preconditions: `Some(response)` (304, 412,
 /// 428 or the precheck's own error) means the handler body must not run.
 ///
-/// This evaluation is not the write's check: it is not recorded, so an unsafe method's handler
-/// still has to call [`Preconditions::check`] inside its write.
+/// This evaluation gives no proof: the state can change between the precheck and the write, so
+/// an unsafe method's handler still checks inside its write.
 #[doc(hidden)]
-pub fn precheck<const REQUIRE: bool>(
-    request: &ConditionalRequest<REQUIRE>,
+pub fn precheck<const REQUIRE: bool, E: ConditionalError>(
+    request: &ConditionalRequest<REQUIRE, E>,
     result: impl PrecheckResult,
 ) -> Option<Response> {
     match result.into_current_state() {
         Err(response) => Some(response),
         Ok(None) => None,
-        Ok(Some(state)) => request
-            .pre
-            .evaluate_unrecorded(&state)
-            .err()
-            .map(IntoResponse::into_response),
+        Ok(Some(state)) => request.pre.evaluate(&state).err().map(refusal::<E>),
     }
 }
 
-/// Turns the handler's output into the response.
-///
-/// - GET/HEAD: the returned value is the current state; a matching `If-None-Match` /
-///   `If-Modified-Since` gives 304 without serializing it, a failed `If-Match` gives 412.
-/// - OPTIONS, CONNECT, TRACE: preconditions do not apply.
-/// - Any other method: the handler must have evaluated the preconditions against the state its
-///   write replaced, and the last evaluation must have passed. A success response from a handler
-///   that never checked, or that went on after a failed check, is replaced by a 500 and logged,
-///   because the write may have overwritten a concurrent change the client never saw.
+/// What every argument of a `#[conditional]` handler but the last must be: an extractor that
+/// reads only the request head.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` must be the last argument of this `#[conditional]` handler",
+    label = "this extractor reads the request body, or is not an extractor for this state",
+    note = "only the last argument may read the body (`Json`, `Form`, `String`, `Bytes`, \
+            `Request`): move it after the others, after `pre: Preconditions` too",
+    note = "an extractor of the request head implements `FromRequestParts<{S}>`"
+)]
+pub trait ReadsNoBody<S> {}
+
+impl<S, T: FromRequestParts<S>> ReadsNoBody<S> for T {}
+
+/// The compile-time check that an argument other than the last reads no body.
 #[doc(hidden)]
-pub fn respond<const REQUIRE: bool>(
-    request: ConditionalRequest<REQUIRE>,
-    output: impl IntoConditionalResponse,
-) -> Response {
-    let tagged = match output.into_tagged() {
-        Ok(tagged) => tagged,
-        Err(response) => return response,
-    };
-    let method = request.pre.method();
-    if is_get_or_head(method) {
-        return tagged.evaluate(&request.pre).into_response();
-    }
-    if ignores_preconditions(method) || !tagged.status().is_success() {
-        return tagged.into_response();
-    }
-    match request.pre.probe.last() {
-        LastEvaluation::Passed => tagged.into_response(),
-        LastEvaluation::None => unchecked_write(
-            method,
-            &request.uri,
-            tagged.status(),
-            "without evaluating the request's preconditions: take `pre: Preconditions` as an \
-             argument and call `pre.check(&current)` (or `pre.check_missing()` for a create) inside \
-             the write",
-        ),
-        LastEvaluation::Failed => unchecked_write(
-            method,
-            &request.uri,
-            tagged.status(),
-            "although the last evaluation of its preconditions failed: return the error of \
-             `pre.check(&current)` (with `?`) instead of going on with the write",
-        ),
-    }
-}
-
-/// [`respond`] for a handler spelled `-> Result<T, E>`: the same, with the bounds on `T` and `E`
-/// apart, so a compile error names the type at fault.
-#[doc(hidden)]
-pub fn respond_result<const REQUIRE: bool, T, E>(
-    request: ConditionalRequest<REQUIRE>,
-    output: Result<T, E>,
-) -> Response
-where
-    T: IntoConditionalResponse,
-    E: IntoResponse,
-{
-    respond(request, output)
-}
-
-/// A 500 for a write that succeeded without a passing check; `fault` says what the handler did.
-fn unchecked_write(method: &Method, uri: &Uri, status: StatusCode, fault: &str) -> Response {
-    tracing::error!(
-        %method,
-        %uri,
-        %status,
-        "a #[conditional] handler answered a write with success {fault}; the response was \
-         replaced by a 500"
-    );
-    ProblemDetails::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "The server did not verify this request's preconditions, so it cannot confirm that the \
-         change was applied to the state you read. GET the resource to see its current state.",
-    )
-    .into_response()
-}
+pub fn reads_no_body<T: ReadsNoBody<S>, S>() {}

@@ -5,7 +5,7 @@
 use axum::body::Body;
 use axum::response::{IntoResponse, Response};
 use http::HeaderMap;
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::header::{CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 
 use super::not_modified::not_modified;
 use crate::precondition::PreconditionError;
@@ -56,11 +56,19 @@ impl IntoResponse for PreconditionError {
                 etag,
                 last_modified,
             } => not_modified(&etag, last_modified, HeaderMap::new()),
-            other => match other.problem() {
-                Some(problem) => problem.into_response(),
-                // Every outcome but 304 has a problem body; keep the status if that ever changes.
-                None => other.status().into_response(),
-            },
+            other => {
+                let mut response = match other.problem() {
+                    Some(problem) => problem.into_response(),
+                    // Every outcome but 304 has a problem body; keep the status if that changes.
+                    None => other.status().into_response(),
+                };
+                if let Some(wait) = other.retry_after() {
+                    response
+                        .headers_mut()
+                        .insert(RETRY_AFTER, HeaderValue::from(wait.as_secs()));
+                }
+                response
+            }
         }
     }
 }

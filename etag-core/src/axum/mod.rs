@@ -5,6 +5,8 @@
 //! - `tagged`: [`Tagged`], a JSON response with its validators that answers conditional GETs;
 //! - `validators` and `not_modified`: the `ETag` / `Last-Modified` headers and the 304 response;
 //! - `error_response`: precondition outcomes and problem details as responses;
+//! - `written`: [`Written`], a write's success response, which only a
+//!   [`Checked`](crate::Checked) proof builds;
 //! - `conditional`: what `#[conditional]` handlers run.
 
 pub(crate) mod conditional;
@@ -13,6 +15,10 @@ mod extract;
 mod not_modified;
 mod tagged;
 mod validators;
+mod written;
 
-pub use conditional::{IntoConditionalResponse, PrecheckResult};
+pub use conditional::{
+    ConditionalError, IntoConditionalResponse, PrecheckResult, ReadsNoBody, WriteResponse,
+};
 pub use tagged::Tagged;
+pub use written::{NoContent, Written};

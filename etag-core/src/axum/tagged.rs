@@ -140,7 +140,7 @@ impl<T: Versioned> Tagged<T> {
             let state = ResourceState::of(&self.value);
             let refusal = match state {
                 ResourceState::Missing => None,
-                ResourceState::Present { .. } => pre.evaluate_unrecorded(&state).err(),
+                ResourceState::Present { .. } => pre.evaluate(&state).err(),
             };
             self.evaluated = Some(Evaluated { state, refusal });
         }
@@ -150,6 +150,17 @@ impl<T: Versioned> Tagged<T> {
 
 impl<T: Versioned + Serialize> IntoResponse for Tagged<T> {
     fn into_response(self) -> Response {
+        self.into_response_refusing_with(IntoResponse::into_response)
+    }
+}
+
+impl<T: Versioned + Serialize> Tagged<T> {
+    /// The response, with `refuse` answering a precondition that stopped it (under
+    /// `#[conditional(error = E)]`, through the handler's error type).
+    pub(crate) fn into_response_refusing_with(
+        self,
+        refuse: fn(PreconditionError) -> Response,
+    ) -> Response {
         // A derived tag hashes every selected field: compute it once per response.
         let Evaluated { state, refusal } = match self.evaluated {
             Some(evaluated) => evaluated,
@@ -170,13 +181,13 @@ impl<T: Versioned + Serialize> IntoResponse for Tagged<T> {
             Some(PreconditionError::NotModified { .. }) => {
                 not_modified(&etag, last_modified, self.headers)
             }
-            Some(refusal) => refusal.into_response(),
+            Some(refusal) => refuse(refusal),
             None => full_response(&self.value, self.status, self.headers, &etag, last_modified),
         }
     }
 }
 
-fn full_response<T: Serialize>(
+pub(crate) fn full_response<T: Serialize>(
     value: &T,
     status: StatusCode,
     mut headers: HeaderMap,

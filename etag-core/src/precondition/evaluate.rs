@@ -6,8 +6,9 @@ use std::time::SystemTime;
 
 use http::{Method, header};
 
-use super::error::PreconditionError;
+use super::error::{FailureContext, PreconditionError};
 use super::state::ResourceState;
+use crate::entity_tag::EntityTag;
 use crate::header::{IfRange, TagCondition};
 use crate::method::{ignores_preconditions, is_get_or_head};
 
@@ -37,25 +38,41 @@ pub(crate) fn evaluate(
     let current = state.etag();
     let last_modified = state.last_modified_seconds();
 
+    let safe = is_get_or_head(&conditions.method);
+
     // Step 1 and 2: the client's view must still be current.
     if let Some(if_match) = &conditions.if_match {
         if !if_match.matches_strong(current) {
-            return Err(failed(header::IF_MATCH));
+            let mut context = FailureContext::of(state);
+            context.weakened_echo = weakened_echo(if_match, current);
+            return Err(failed_with(header::IF_MATCH, context));
         }
-    } else if let (Some(date), Some(modified)) = (conditions.if_unmodified_since, last_modified)
-        && modified > date
-    {
-        return Err(failed(header::IF_UNMODIFIED_SINCE));
+    } else if let (Some(date), Some(modified)) = (conditions.if_unmodified_since, last_modified) {
+        if modified > date {
+            return Err(failed_with(
+                header::IF_UNMODIFIED_SINCE,
+                FailureContext::of(state),
+            ));
+        }
+        // A date has one-second precision: while the current state is less than a second old,
+        // another state may share its date, and two writers holding that date could both pass.
+        // A write passes on a date alone only once the date is a strong validator (§8.8.2.2);
+        // the state it writes is then dated a later second, which the second writer's date
+        // predates.
+        if !safe && !state.has_strong_date() {
+            let mut context = FailureContext::of(state);
+            context.settles_at = state.date_settles_at();
+            return Err(failed_with(header::IF_UNMODIFIED_SINCE, context));
+        }
     }
 
     // Step 3 and 4: is there anything new for the client?
-    let safe = is_get_or_head(&conditions.method);
     if let Some(if_none_match) = &conditions.if_none_match {
         if if_none_match.matches_weak(current) {
             return Err(if safe {
                 not_modified(state)
             } else {
-                failed(header::IF_NONE_MATCH)
+                failed_with(header::IF_NONE_MATCH, FailureContext::of(state))
             });
         }
     } else if let (true, Some(date), Some(modified)) =
@@ -65,7 +82,7 @@ pub(crate) fn evaluate(
         return Err(not_modified(state));
     }
 
-    if conditions.required && !has_usable_precondition(conditions, state) {
+    if conditions.required && !safe && !has_usable_precondition(conditions, state) {
         return Err(PreconditionError::Required);
     }
     Ok(())
@@ -77,7 +94,9 @@ pub(crate) fn check_required(conditions: &Conditions) -> Result<(), Precondition
     let sent_any = conditions.if_match.is_some()
         || conditions.if_none_match.is_some()
         || conditions.if_unmodified_since.is_some();
-    if conditions.required && !sent_any && !ignores_preconditions(&conditions.method) {
+    // A read is never refused for want of a precondition: `require` is about writes.
+    let applies = !ignores_preconditions(&conditions.method) && !is_get_or_head(&conditions.method);
+    if conditions.required && !sent_any && applies {
         Err(PreconditionError::Required)
     } else {
         Ok(())
@@ -108,8 +127,24 @@ fn has_usable_precondition(conditions: &Conditions, state: &ResourceState) -> bo
         || (conditions.if_unmodified_since.is_some() && state.last_modified_seconds().is_some())
 }
 
-fn failed(condition: http::HeaderName) -> PreconditionError {
-    PreconditionError::Failed { condition }
+/// A 412 for `condition`, with no more to say about the current state.
+pub(crate) fn failed(condition: http::HeaderName) -> PreconditionError {
+    failed_with(condition, FailureContext::default())
+}
+
+fn failed_with(condition: http::HeaderName, context: FailureContext) -> PreconditionError {
+    PreconditionError::Failed { condition, context }
+}
+
+/// Whether `If-Match` lists the current strong tag in weak form (`W/"x"` for `"x"`): what a
+/// proxy that compressed the response does to the tag a client then echoes.
+fn weakened_echo(if_match: &TagCondition, current: Option<&EntityTag>) -> bool {
+    match (if_match, current) {
+        (TagCondition::Tags(tags), Some(current)) if !current.is_weak() => {
+            tags.iter().any(|tag| tag.is_weak() && tag.weak_eq(current))
+        }
+        _ => false,
+    }
 }
 
 fn not_modified(state: &ResourceState) -> PreconditionError {

@@ -2,22 +2,25 @@
 //! policy, and the methods that evaluate them against the resource's current state.
 //!
 //! `evaluate` holds the RFC 9110 algorithm, `state` what it compares against, `error` the outcomes
-//! that stop a request, and `probe` the record `#[conditional]` keeps of the write's check.
+//! that stop a request, `checked` the proof a write gets when its check passes, and
+//! `expected_version` the same check done by the database (a compare-and-swap).
 
+mod checked;
 mod error;
-mod evaluate;
-pub(crate) mod probe;
+pub(crate) mod evaluate;
+mod expected_version;
 mod state;
 
 use std::time::SystemTime;
 
 use http::{HeaderMap, Method, header};
 
-pub use error::PreconditionError;
+pub use checked::Checked;
+pub use error::{FailureContext, PreconditionError};
+pub use expected_version::{ExpectedVersion, SwapRefused};
 pub use state::ResourceState;
 
 use self::evaluate::Conditions;
-use self::probe::EvaluationProbe;
 use crate::header::{IfRange, ParsedTagList, TagCondition, single_date};
 use crate::method::{ignores_preconditions, is_get_or_head};
 use crate::versioned::Versioned;
@@ -55,8 +58,6 @@ use crate::versioned::Versioned;
 #[derive(Debug, Clone)]
 pub struct Preconditions {
     conditions: Conditions,
-    /// Whether an evaluation happened; armed only under `#[conditional]`.
-    pub(crate) probe: EvaluationProbe,
 }
 
 impl Preconditions {
@@ -101,7 +102,6 @@ impl Preconditions {
                 has_range: false,
                 required: false,
             },
-            probe: EvaluationProbe::default(),
         }
     }
 
@@ -139,34 +139,55 @@ impl Preconditions {
     /// be used against this state (an `If-Unmodified-Since` on a resource without a modification
     /// time) is answered with 428. OPTIONS, CONNECT and TRACE always proceed.
     pub fn evaluate(&self, state: &ResourceState) -> Result<(), PreconditionError> {
-        let outcome = self.evaluate_unrecorded(state);
-        self.probe.record(outcome.is_ok());
-        outcome
-    }
-
-    /// [`evaluate`](Self::evaluate) without telling the `#[conditional]` runtime: for its own
-    /// early and after-the-fact checks, which must not count as the write's check.
-    pub(crate) fn evaluate_unrecorded(
-        &self,
-        state: &ResourceState,
-    ) -> Result<(), PreconditionError> {
         evaluate::evaluate(&self.conditions, state)
     }
 
-    /// Evaluates against the current value: shorthand for
-    /// `evaluate(&ResourceState::of(current))`. An `Option` works too: `None` is evaluated as a
-    /// missing resource.
+    /// Checks a write against the current value, the state it is about to replace, and gives
+    /// the [`Checked`] proof the write's success response is built from.
     ///
-    /// Call it inside the write, on the state the write is about to replace, so that check and
-    /// write are one atomic step.
-    pub fn check<T: Versioned + ?Sized>(&self, current: &T) -> Result<(), PreconditionError> {
-        self.evaluate(&ResourceState::of(current))
+    /// Call it inside the write (in the transaction that holds the row, or under the lock that
+    /// guards the value), so that check and write are one atomic step. The evaluation is
+    /// [`evaluate`](Self::evaluate)'s, against `ResourceState::of(current)`.
+    ///
+    /// ```
+    /// use etag_core::{EntityTag, PreconditionError, Preconditions};
+    /// use http::{HeaderMap, HeaderValue, Method, header::IF_MATCH};
+    ///
+    /// let mut headers = HeaderMap::new();
+    /// headers.insert(IF_MATCH, HeaderValue::from_static("\"3\""));
+    /// let pre = Preconditions::parse(&Method::PATCH, &headers)?;
+    ///
+    /// let current = EntityTag::from_version(3_u32); // any `Versioned` value
+    /// let checked = pre.check(&current)?;             // the client read version 3: go ahead
+    /// # drop(checked);
+    /// assert!(pre.check(&EntityTag::from_version(4_u32)).is_err()); // 412: it changed
+    /// # Ok::<(), PreconditionError>(())
+    /// ```
+    pub fn check<T: Versioned + ?Sized>(&self, current: &T) -> Result<Checked, PreconditionError> {
+        self.check_state(&ResourceState::of(current))
     }
 
-    /// Evaluates against a missing resource (a PUT that would create it): `If-Match` fails,
+    /// Checks a write that creates the resource (a PUT to a missing one): `If-Match` fails (412),
     /// `If-None-Match: *` passes.
-    pub fn check_missing(&self) -> Result<(), PreconditionError> {
-        self.evaluate(&ResourceState::Missing)
+    pub fn check_missing(&self) -> Result<Checked, PreconditionError> {
+        self.check_state(&ResourceState::Missing)
+    }
+
+    /// Checks a write against a state given by its validators (a version column read in the
+    /// transaction, a collection's revision for a POST to it).
+    pub fn check_state(&self, state: &ResourceState) -> Result<Checked, PreconditionError> {
+        self.evaluate(state).map(|()| Checked::issue())
+    }
+
+    /// The proof for a write whose request carries no precondition and needs none: any current
+    /// state passes, so there is nothing to read. `None` when the request has a precondition to
+    /// evaluate against the current state (call [`check`](Self::check) then), or when one is
+    /// [required](Self::required) and missing.
+    ///
+    /// For a POST to a collection, it spares listing the collection for a request that does not
+    /// ask about it.
+    pub fn check_unconditional(&self) -> Option<Checked> {
+        (!self.is_conditional() && self.check_required().is_ok()).then(Checked::issue)
     }
 
     /// Whether the request could use a `Range` against this state (RFC 9110 §13.1.5): a GET with

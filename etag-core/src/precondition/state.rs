@@ -69,6 +69,17 @@ impl ResourceState {
         }
     }
 
+    /// When the modification time becomes a strong validator: a second after it.
+    pub(crate) fn date_settles_at(&self) -> Option<SystemTime> {
+        match self {
+            Self::Present {
+                last_modified: Some(time),
+                ..
+            } => time.checked_add(Duration::from_secs(1)),
+            _ => None,
+        }
+    }
+
     /// The modification time, truncated to whole seconds as HTTP dates are.
     pub(crate) fn last_modified_seconds(&self) -> Option<SystemTime> {
         match self {

@@ -1,24 +1,32 @@
 //! The generated handler.
 //!
 //! ```text
-//! #[conditional(require, precheck = EXPR)]
+//! #[conditional(require, precheck = EXPR, error = E)]
 //! async fn name(ARGS) -> R BODY
 //! ```
 //! becomes
 //! ```text
-//! async fn name(__etag_request: ConditionalRequest<true>, ARGS) -> Response {
+//! async fn name(__etag_request: ConditionalRequest<true, E>, ARGS) -> Response {
+//!     require_is_for_writes::<R>();                      // spanned at `require`
+//!     let respond = match admit::<R, true, E>(&__etag_request) {
+//!         Ok(respond) => respond,
+//!         Err(refusal) => return refusal,                 // a read handler asked to write
+//!     };
 //!     if let Some(early) = precheck(&__etag_request, EXPR) { return early; }
 //!     let output = (async move || -> R BODY)().await;
 //!     respond(__etag_request, output)
 //! }
 //! ```
 //! The injected argument comes first, so axum runs it before every other extractor. `BODY` keeps
-//! its own `return` and `?` (they now leave the closure, whose return type is `R`).
+//! its own `return` and `?` (they now leave the closure, whose return type is `R`). Only `admit`
+//! names the bounds `R` must meet, so a return type that does not fit is reported once, at the
+//! return type.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
+use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{GenericArgument, ItemFn, PathArguments, ReturnType, Type};
+use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Token, Type};
 
 use super::options::Options;
 
@@ -41,9 +49,35 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
     let ident = &sig.ident;
     let inputs = &sig.inputs;
     let private = quote!(#krate::__private);
+    let error_ty = match &options.error {
+        Some(ty) => quote!(#ty),
+        None => quote!(#private::PreconditionError),
+    };
+    let ok_ty = result_ok_type(output_ty);
 
-    // Spanned at the user's expression and return type, so that "not a PrecheckResult" and "not
-    // IntoConditionalResponse" point there rather than at the attribute.
+    // Each check is spanned at the user's token it is about, so rustc points there.
+    let error_check = options.error.as_ref().map(|ty| {
+        quote_spanned! {ty.span()=>
+            #private::error_type_is_usable::<#ty>();
+        }
+    });
+    let require_check = options.require.map(|span| {
+        let checked_ty = ok_ty.unwrap_or(output_ty);
+        quote_spanned! {span=>
+            #private::require_is_for_writes::<#checked_ty>();
+        }
+    });
+    let admit = match ok_ty {
+        // For `Result<T, E>`, a `T` that does not fit is reported at `T` and by its own name,
+        // not as "`Result<T, E>` cannot be returned".
+        Some(ok_ty) => quote_spanned! {ok_ty.span()=>
+            #private::admit_result::<_, _, #require, #error_ty>(&__etag_request)
+        },
+        None => quote_spanned! {output_ty.span()=>
+            #private::admit::<#output_ty, #require, #error_ty>(&__etag_request)
+        },
+    };
+    let body_last_checks = body_last_checks(inputs, &private);
     let precheck = options.precheck.as_ref().map(|expr| {
         // Evaluated only when the request has a precondition: without one nothing can be
         // answered early, and the cheap read would be a second trip to the store for a 200.
@@ -57,27 +91,74 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             }
         }
     });
-    let respond = match result_ok_type(output_ty) {
-        // For `Result<T, E>`, a `T` without validators is reported at `T` and by its own name,
-        // not as "`Result<T, E>` cannot be returned".
-        Some(ok_ty) => quote_spanned! {ok_ty.span()=>
-            #private::respond_result(__etag_request, __etag_output)
-        },
-        None => quote_spanned! {output_ty.span()=>
-            #private::respond(__etag_request, __etag_output)
-        },
-    };
 
     quote! {
         #(#attrs)*
         #vis async fn #ident(
-            __etag_request: #private::ConditionalRequest<#require>,
+            __etag_request: #private::ConditionalRequest<#require, #error_ty>,
             #inputs
         ) -> #private::Response {
+            #error_check
+            #require_check
+            #(#body_last_checks)*
+            let __etag_respond: fn(
+                #private::ConditionalRequest<#require, #error_ty>,
+                #output_ty,
+            ) -> #private::Response = match #admit {
+                ::core::result::Result::Ok(__etag_respond) => __etag_respond,
+                ::core::result::Result::Err(__etag_refusal) => return __etag_refusal,
+            };
             #precheck
             let __etag_output = (async move || -> #output_ty #block)().await;
-            #respond
+            __etag_respond(__etag_request, __etag_output)
         }
+    }
+}
+
+/// For every argument but the last, a check that it is a parts extractor, spanned at its type:
+/// a body extractor anywhere else is otherwise reported at the route, naming the injected
+/// argument. The state type comes from a `State<S>` argument; without one nothing is checked
+/// (an extractor may be one for a particular state only).
+fn body_last_checks(
+    inputs: &Punctuated<FnArg, Token![,]>,
+    private: &TokenStream,
+) -> Vec<TokenStream> {
+    let types: Vec<&Type> = inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(typed) => Some(&*typed.ty),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let Some(state) = types.iter().find_map(|ty| state_type(ty)) else {
+        return Vec::new();
+    };
+    let Some((_last, others)) = types.split_last() else {
+        return Vec::new();
+    };
+    others
+        .iter()
+        .map(|ty| {
+            quote_spanned! {ty.span()=>
+                #private::reads_no_body::<#ty, #state>();
+            }
+        })
+        .collect()
+}
+
+/// `S` of an argument typed `State<S>` (or `…::State<S>`).
+fn state_type(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    let PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    if last.ident != "State" || args.args.len() != 1 {
+        return None;
+    }
+    match args.args.first()? {
+        GenericArgument::Type(state) => Some(state),
+        _ => None,
     }
 }
 
@@ -120,12 +201,25 @@ mod tests {
         );
         assert!(expanded.starts_with("# [doc = r\" Docs stay.\"] pub async fn put ("));
         assert!(expanded.contains(
-            "(__etag_request : :: etag_core :: __private :: ConditionalRequest < true > , \
-             pre : Preconditions , Json (input) : Json < Input >)"
+            "(__etag_request : :: etag_core :: __private :: ConditionalRequest < true , :: \
+             etag_core :: __private :: PreconditionError > , pre : Preconditions , Json (input) \
+             : Json < Input >)"
         ));
         assert!(expanded.contains("-> :: etag_core :: __private :: Response"));
-        assert!(expanded.contains("(async move || -> Result < T , E > { body (pre , input) }) ()"));
-        assert!(expanded.contains(":: etag_core :: __private :: respond_result (__etag_request"));
+        assert!(
+            expanded.contains(":: etag_core :: __private :: require_is_for_writes :: < T > ()")
+        );
+        let admit = expanded
+            .find(":: etag_core :: __private :: admit_result :: < _ , _ , true ,")
+            .expect("the admission");
+        let body = expanded
+            .find("(async move || -> Result < T , E > { body (pre , input) }) ()")
+            .expect("the body");
+        assert!(
+            admit < body,
+            "a read handler asked to write is refused before the body runs"
+        );
+        assert!(expanded.contains("__etag_respond (__etag_request , __etag_output)"));
         assert!(!expanded.contains("precheck"));
     }
 
@@ -143,9 +237,27 @@ mod tests {
         let body = expanded.find("load ()").expect("the body");
         assert!(precheck < body);
         assert!(expanded.contains("return __etag_early ;"));
-        assert!(expanded.contains("ConditionalRequest < false >"));
+        assert!(expanded.contains(
+            "ConditionalRequest < false , my :: etag :: __private :: PreconditionError >"
+        ));
+        assert!(!expanded.contains("require_is_for_writes"));
         // Not spelled `Result<…>`: the general entry point.
-        assert!(expanded.contains("my :: etag :: __private :: respond (__etag_request"));
+        assert!(expanded.contains("my :: etag :: __private :: admit :: < Order , false ,"));
+    }
+
+    #[test]
+    fn the_users_error_type_carries_every_answer_of_the_attribute() {
+        let expanded = expand(
+            quote!(error = crate::ApiError),
+            quote! {
+                async fn get(Path(id): Path<u64>) -> Result<Order, ApiError> { load() }
+            },
+        );
+        assert!(expanded.contains("ConditionalRequest < false , crate :: ApiError >"));
+        assert!(expanded.contains(
+            ":: etag_core :: __private :: error_type_is_usable :: < crate :: ApiError > ()"
+        ));
+        assert!(expanded.contains("admit_result :: < _ , _ , false , crate :: ApiError >"));
     }
 
     #[test]

@@ -1,15 +1,13 @@
 //! What `#[conditional]` accepts: an async, non-generic free function with a concrete return type.
 
 use syn::spanned::Spanned;
-use syn::{FnArg, ItemFn, ReturnType, Type};
-
-use super::options::Options;
+use syn::{ItemFn, ReturnType, Type};
 
 /// axum implements `Handler` for up to 16 extractors; the attribute injects one.
 const MAX_ARGUMENTS: usize = 15;
 
 /// Checks the handler, reporting every problem in one error.
-pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<()> {
+pub(crate) fn check(item_fn: &ItemFn) -> syn::Result<()> {
     let sig = &item_fn.sig;
     let mut problems = Vec::new();
 
@@ -84,17 +82,6 @@ pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<
         )),
         ReturnType::Type(..) => {}
     }
-    if let Some(require) = options.and_then(|options| options.require)
-        && !takes_preconditions(item_fn)
-    {
-        problems.push(syn::Error::new(
-            require,
-            "`require` is for write handlers, which must check the preconditions inside the \
-             write: add a `pre: Preconditions` argument and call `pre.check(&current)` on the \
-             state the write replaces",
-        ));
-    }
-
     let mut problems = problems.into_iter();
     match problems.next() {
         None => Ok(()),
@@ -103,22 +90,6 @@ pub(crate) fn check(item_fn: &ItemFn, options: Option<&Options>) -> syn::Result<
             Err(first)
         }
     }
-}
-
-/// Whether an argument's type is `Preconditions` (by its last path segment, so that both
-/// `Preconditions` and `etag_core::Preconditions` count).
-fn takes_preconditions(item_fn: &ItemFn) -> bool {
-    item_fn.sig.inputs.iter().any(|input| match input {
-        FnArg::Typed(typed) => match &*typed.ty {
-            Type::Path(path) => path
-                .path
-                .segments
-                .last()
-                .is_some_and(|segment| segment.ident == "Preconditions"),
-            _ => false,
-        },
-        FnArg::Receiver(_) => false,
-    })
 }
 
 fn contains_impl_trait(ty: &Type) -> bool {
@@ -147,7 +118,7 @@ mod tests {
 
     fn problems(item: proc_macro2::TokenStream) -> Vec<String> {
         let item_fn: ItemFn = syn::parse2(item).expect("a function");
-        match check(&item_fn, None) {
+        match check(&item_fn) {
             Ok(()) => Vec::new(),
             Err(errors) => errors.into_iter().map(|error| error.to_string()).collect(),
         }

@@ -5,6 +5,7 @@
 //! any error the user's function is emitted unchanged beside the errors, so the only errors shown
 //! are ours, not knock-on "cannot find function" ones.
 
+mod bindings;
 mod expand;
 mod handler;
 mod options;
@@ -25,7 +26,15 @@ pub(crate) fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
         }
     };
     let options = options::parse(args);
-    let checked = handler::check(&item_fn, options.as_ref().ok());
+    let mut checked = handler::check(&item_fn);
+    if let Ok(Some(precheck)) = options.as_ref().map(|options| options.precheck.as_ref()) {
+        if let Err(unbound) = bindings::check_precheck(&item_fn, precheck) {
+            match &mut checked {
+                Err(all) => all.combine(unbound),
+                Ok(()) => checked = Err(unbound),
+            }
+        }
+    }
     match (options, checked) {
         (Ok(options), Ok(())) => expand::handler(&options, item_fn),
         (options, checked) => {

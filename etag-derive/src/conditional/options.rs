@@ -2,15 +2,19 @@
 
 use proc_macro2::{Span, TokenStream};
 use syn::meta::ParseNestedMeta;
-use syn::{Expr, LitStr, Path};
+use syn::{Expr, LitStr, Path, Type};
 
 /// `require`: answer 428 when the request carries no usable precondition.
 const REQUIRE: &str = "require";
 /// `precheck = <expr>`: the current state, read cheaply, before the handler body runs.
 const PRECHECK: &str = "precheck";
+/// `error = Type`: the handler's own error type, through which every answer the attribute makes
+/// (400, 412, 428, a precheck's 412) is sent.
+const ERROR: &str = "error";
 /// `crate = "path"`: where `etag_core` is, when it is renamed or re-exported.
 const CRATE: &str = "crate";
-const EXPECTED: &str = "expected one of `require`, `precheck = <expression>`, `crate = \"…\"`";
+const EXPECTED: &str = "expected one of `require`, `precheck = <expression>`, `error = <type>`, \
+                        `crate = \"…\"`";
 
 /// The parsed options.
 pub(crate) struct Options {
@@ -18,6 +22,8 @@ pub(crate) struct Options {
     pub(crate) require: Option<Span>,
     /// The precheck expression, evaluated inside the handler before its body.
     pub(crate) precheck: Option<Expr>,
+    /// The user's error type, when given.
+    pub(crate) error: Option<Type>,
     /// The path of the runtime crate.
     pub(crate) krate: Path,
 }
@@ -26,6 +32,7 @@ pub(crate) struct Options {
 pub(crate) fn parse(args: TokenStream) -> syn::Result<Options> {
     let mut require = None;
     let mut precheck = None;
+    let mut error = None;
     let mut krate = None;
     let mut errors: Option<syn::Error> = None;
     let mut note = |error: syn::Error| match &mut errors {
@@ -38,6 +45,8 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Options> {
             parse_require(&meta, &mut require)
         } else if meta.path.is_ident(PRECHECK) {
             parse_precheck(&meta, &mut precheck)
+        } else if meta.path.is_ident(ERROR) {
+            parse_error(&meta, &mut error)
         } else if meta.path.is_ident(CRATE) {
             parse_crate(&meta, &mut krate)
         } else {
@@ -63,6 +72,7 @@ pub(crate) fn parse(args: TokenStream) -> syn::Result<Options> {
         None => Ok(Options {
             require,
             precheck,
+            error,
             krate: krate.unwrap_or_else(|| syn::parse_quote!(::etag_core)),
         }),
     }
@@ -82,8 +92,42 @@ fn parse_precheck(meta: &ParseNestedMeta<'_>, slot: &mut Option<Expr>) -> syn::R
              `precheck = db.order_version(id).await`",
         ));
     }
-    let expr: Expr = meta.value()?.parse()?;
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        let literal: LitStr = value.parse()?;
+        return Err(syn::Error::new(
+            literal.span(),
+            format!(
+                "`precheck` takes an expression, not a string: write `precheck = {}` without \
+                 the quotes",
+                literal.value()
+            ),
+        ));
+    }
+    let expr: Expr = value.parse()?;
     set_once(slot, meta, expr)
+}
+
+fn parse_error(meta: &ParseNestedMeta<'_>, slot: &mut Option<Type>) -> syn::Result<()> {
+    if !meta.input.peek(syn::Token![=]) {
+        return Err(meta.error(
+            "`error` needs your error type, like `error = ApiError`; it must implement \
+             `From<PreconditionError>` and `IntoResponse`",
+        ));
+    }
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        let literal: LitStr = value.parse()?;
+        return Err(syn::Error::new(
+            literal.span(),
+            format!(
+                "`error` takes a type, not a string: write `error = {}`",
+                literal.value()
+            ),
+        ));
+    }
+    let ty: Type = value.parse()?;
+    set_once(slot, meta, ty)
 }
 
 fn parse_crate(meta: &ParseNestedMeta<'_>, slot: &mut Option<Path>) -> syn::Result<()> {

@@ -1,18 +1,17 @@
 //! `/carts` and `/carts/{id}`.
 
 use axum::extract::{Path, State};
-use axum::response::IntoResponse;
-use etag_core::{Preconditions, Tagged, conditional};
+use etag_core::{NoContent, Preconditions, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
-    check_existing, check_put, collection_guard, created, deleted, put_response,
+    check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
 };
 use super::extract::{MergePatch, ValidJson};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Cart, CartBody, Collection, Listed};
-use crate::store::{Store, Written};
+use crate::store::Store;
 
 const KIND: &str = "cart";
 
@@ -23,19 +22,20 @@ pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Cart>,
 }
 
 /// `POST /carts`: creates a cart under a server-chosen id (201, `Location`, `ETag`).
+///
+/// Preconditions, when sent, are about the collection: they are checked against its listing
+/// inside the create.
+#[conditional]
 pub(crate) async fn create(
     State(store): State<Store>,
     pre: Preconditions,
     ValidJson(body): ValidJson<CartBody>,
-) -> Result<Tagged<Cart>, ApiError> {
-    let Written {
-        value: Listed { id, value },
-        ..
-    } = store
-        .carts()
-        .create_guarded(body, collection_guard(pre))
-        .await?;
-    Ok(created(value, &format!("/carts/{id}")))
+) -> Result<Written<Cart>, ApiError> {
+    let (guard, unconditional) = collection_guard(pre);
+    let written = store.carts().create_guarded(body, guard).await?;
+    let proof = collection_proof(written.proof, unconditional)?;
+    let Listed { id, value } = written.value;
+    Ok(created_at(proof, value, &format!("/carts/{id}")))
 }
 
 /// `GET /carts/{id}` (and HEAD): 304 when `If-None-Match` says the client is current.
@@ -62,12 +62,12 @@ pub(crate) async fn put(
     uri: Uri,
     pre: Preconditions,
     ValidJson(body): ValidJson<CartBody>,
-) -> Result<Tagged<Cart>, ApiError> {
+) -> Result<Written<Cart>, ApiError> {
     let written = store
         .carts()
         .upsert(&id, move |current| {
-            check_put(&pre, current)?;
-            Ok((body.clone(), ()))
+            let checked = check_put(&pre, current)?;
+            Ok((body.clone(), checked))
         })
         .await?;
     Ok(put_response(written, uri.path()))
@@ -83,33 +83,34 @@ pub(crate) async fn patch(
     Path(id): Path<String>,
     pre: Preconditions,
     MergePatch(patch): MergePatch,
-) -> Result<Tagged<Cart>, ApiError> {
+) -> Result<Written<Cart>, ApiError> {
     let pre = pre.required();
     let written = store
         .carts()
         .upsert(&id.clone(), move |current| {
-            let current = check_existing(&pre, current, KIND, &id)?;
-            Ok((merge_patch::patched(&current.body, &patch)?, ()))
+            let (current, checked) = check_existing(&pre, current, KIND, &id)?;
+            Ok((merge_patch::patched(&current.body, &patch)?, checked))
         })
         .await?;
-    Ok(Tagged::new(written.value))
+    Ok(written.proof.ok(written.value))
 }
 
-/// `DELETE /carts/{id}`: 204.
+/// `DELETE /carts/{id}`: 204, no body.
 ///
-/// A plain handler rather than `#[conditional]`: a 204 carries no representation to tag. The
-/// check runs inside the delete all the same, and a missing cart is a 404 whatever the headers.
+/// The check runs inside the delete, and a missing cart is a 404 whatever the headers, so the
+/// 428 for a missing precondition is decided there too, once the cart is found.
+#[conditional]
 pub(crate) async fn delete(
     State(store): State<Store>,
     Path(id): Path<String>,
     pre: Preconditions,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Written<NoContent>, ApiError> {
     let pre = pre.required();
-    store
+    let deleted = store
         .carts()
         .delete(&id.clone(), move |current| {
-            check_existing(&pre, current, KIND, &id).map(drop)
+            check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
         })
         .await?;
-    Ok(deleted())
+    Ok(deleted.proof.no_content())
 }

@@ -1,9 +1,7 @@
-//! The precondition checks every handler runs inside its write, in one place.
+//! The precondition checks every handler runs inside its write, and the responses built from
+//! their proofs, in one place.
 
-use axum::response::IntoResponse;
-use etag_core::{Preconditions, ResourceState, Tagged, Versioned};
-use http::StatusCode;
-use http::header::{HeaderValue, LOCATION};
+use etag_core::{Checked, Preconditions, ResourceState, Versioned};
 use serde::Serialize;
 
 use crate::error::ApiError;
@@ -15,12 +13,11 @@ use crate::store::Written;
 pub(crate) fn check_put<T: Versioned>(
     pre: &Preconditions,
     current: Option<&T>,
-) -> Result<(), ApiError> {
-    match current {
+) -> Result<Checked, ApiError> {
+    Ok(match current {
         Some(current) => pre.check(current)?,
         None => pre.check_missing()?,
-    }
-    Ok(())
+    })
 }
 
 /// For a PATCH or DELETE: a missing resource is a 404 whatever the preconditions
@@ -30,47 +27,66 @@ pub(crate) fn check_existing<'a, T: Versioned>(
     current: Option<&'a T>,
     kind: &'static str,
     id: &str,
-) -> Result<&'a T, ApiError> {
+) -> Result<(&'a T, Checked), ApiError> {
     let current = current.ok_or_else(|| ApiError::not_found(kind, id))?;
-    pre.check(current)?;
-    Ok(current)
+    let checked = pre.check(current)?;
+    Ok((current, checked))
 }
 
 /// For a POST to a collection: no precondition is required, but those sent are evaluated
 /// against the collection (its listing's tag), inside the create.
+///
+/// A request without any needs no listing: its proof comes at once, and the store runs no
+/// guard. So exactly one of the two is `Some`: the guard for the store, or the proof.
 pub(crate) fn collection_guard<T: Versioned>(
     pre: Preconditions,
-) -> Option<impl FnMut(&[Listed<T>]) -> Result<(), ApiError> + Send + 'static> {
-    let conditional = pre.is_conditional();
+) -> (
+    Option<impl FnMut(&[Listed<T>]) -> Result<Checked, ApiError> + Send + 'static>,
+    Option<Checked>,
+) {
+    if let Some(checked) = pre.check_unconditional() {
+        return (None, Some(checked));
+    }
     let guard = move |entries: &[Listed<T>]| {
         let state = ResourceState::present(Collection::tag_of(entries), None);
-        pre.evaluate(&state).map_err(ApiError::from)
+        pre.check_state(&state).map_err(ApiError::from)
     };
-    conditional.then_some(guard)
+    (Some(guard), None)
+}
+
+/// The proof of a POST: the guard's, or the one given without a guard.
+pub(crate) fn collection_proof(
+    from_guard: Option<Checked>,
+    unconditional: Option<Checked>,
+) -> Result<Checked, ApiError> {
+    from_guard.or(unconditional).ok_or_else(|| {
+        ApiError::Internal("a POST was created with neither a guard nor a proof".to_owned())
+    })
 }
 
 /// The response to a PUT: 201 with `Location` when it created the resource, else 200; the new
 /// validators either way.
-pub(crate) fn put_response<T: Versioned + Serialize>(written: Written<T>, path: &str) -> Tagged<T> {
-    if written.created {
-        created(written.value, path)
+pub(crate) fn put_response<T: Versioned + Serialize>(
+    written: Written<T, Checked>,
+    path: &str,
+) -> etag_core::Written<T> {
+    let Written {
+        value,
+        created,
+        proof,
+    } = written;
+    if created {
+        created_at(proof, value, path)
     } else {
-        Tagged::new(written.value)
+        proof.ok(value)
     }
 }
 
 /// A 201 Created for the resource at `path`.
-pub(crate) fn created<T: Versioned + Serialize>(value: T, path: &str) -> Tagged<T> {
-    let tagged = Tagged::new(value).with_status(StatusCode::CREATED);
-    match HeaderValue::from_str(path) {
-        Ok(location) => tagged.with_header(LOCATION, location),
-        // The path came from the request line or from a hex id, so it is a valid header value;
-        // if not, the resource exists all the same and the client has the URL it used.
-        Err(_) => tagged,
-    }
-}
-
-/// 204 No Content, the answer to a successful DELETE.
-pub(crate) fn deleted() -> impl IntoResponse {
-    StatusCode::NO_CONTENT
+pub(crate) fn created_at<T: Versioned + Serialize>(
+    proof: Checked,
+    value: T,
+    path: &str,
+) -> etag_core::Written<T> {
+    proof.created(value, path)
 }

@@ -1,18 +1,17 @@
 //! `/orders` and `/orders/{id}`.
 
 use axum::extract::{Path, State};
-use axum::response::IntoResponse;
-use etag_core::{Preconditions, Tagged, conditional};
+use etag_core::{NoContent, Preconditions, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
-    check_existing, check_put, collection_guard, created, deleted, put_response,
+    check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
 };
 use super::extract::{MergePatch, ValidJson};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Collection, Listed, Order, OrderBody};
-use crate::store::{Dating, Store, Written};
+use crate::store::{Dating, Store};
 
 const KIND: &str = "order";
 
@@ -23,19 +22,20 @@ pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Order>
 }
 
 /// `POST /orders`: creates an order under a server-chosen id (201, `Location`, `ETag`).
+///
+/// Preconditions, when sent, are about the collection: they are checked against its listing
+/// inside the create.
+#[conditional]
 pub(crate) async fn create(
     State(store): State<Store>,
     pre: Preconditions,
     ValidJson(body): ValidJson<OrderBody>,
-) -> Result<Tagged<Order>, ApiError> {
-    let Written {
-        value: Listed { id, value },
-        ..
-    } = store
-        .orders()
-        .create_guarded(body, collection_guard(pre))
-        .await?;
-    Ok(created(value, &format!("/orders/{id}")))
+) -> Result<Written<Order>, ApiError> {
+    let (guard, unconditional) = collection_guard(pre);
+    let written = store.orders().create_guarded(body, guard).await?;
+    let proof = collection_proof(written.proof, unconditional)?;
+    let Listed { id, value } = written.value;
+    Ok(created_at(proof, value, &format!("/orders/{id}")))
 }
 
 /// `GET /orders/{id}` (and HEAD): 304 when `If-None-Match` / `If-Modified-Since` say the client
@@ -65,13 +65,13 @@ pub(crate) async fn put(
     uri: Uri,
     pre: Preconditions,
     ValidJson(body): ValidJson<OrderBody>,
-) -> Result<Tagged<Order>, ApiError> {
+) -> Result<Written<Order>, ApiError> {
     let dating = Dating::for_request(&pre);
     let written = store
         .orders()
         .upsert_dated(&id, dating, move |current| {
-            check_put(&pre, current)?;
-            Ok((body.clone(), ()))
+            let checked = check_put(&pre, current)?;
+            Ok((body.clone(), checked))
         })
         .await?;
     Ok(put_response(written, uri.path()))
@@ -87,34 +87,35 @@ pub(crate) async fn patch(
     Path(id): Path<String>,
     pre: Preconditions,
     MergePatch(patch): MergePatch,
-) -> Result<Tagged<Order>, ApiError> {
+) -> Result<Written<Order>, ApiError> {
     let pre = pre.required();
     let dating = Dating::for_request(&pre);
     let written = store
         .orders()
         .upsert_dated(&id.clone(), dating, move |current| {
-            let current = check_existing(&pre, current, KIND, &id)?;
-            Ok((merge_patch::patched(&current.body, &patch)?, ()))
+            let (current, checked) = check_existing(&pre, current, KIND, &id)?;
+            Ok((merge_patch::patched(&current.body, &patch)?, checked))
         })
         .await?;
-    Ok(Tagged::new(written.value))
+    Ok(written.proof.ok(written.value))
 }
 
-/// `DELETE /orders/{id}`: 204.
+/// `DELETE /orders/{id}`: 204, no body.
 ///
-/// A plain handler rather than `#[conditional]`: a 204 carries no representation to tag. The
-/// check runs inside the delete all the same, and a missing order is a 404 whatever the headers.
+/// The check runs inside the delete, and a missing order is a 404 whatever the headers, so the
+/// 428 for a missing precondition is decided there too, once the order is found.
+#[conditional]
 pub(crate) async fn delete(
     State(store): State<Store>,
     Path(id): Path<String>,
     pre: Preconditions,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Written<NoContent>, ApiError> {
     let pre = pre.required();
-    store
+    let deleted = store
         .orders()
         .delete(&id.clone(), move |current| {
-            check_existing(&pre, current, KIND, &id).map(drop)
+            check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
         })
         .await?;
-    Ok(deleted())
+    Ok(deleted.proof.no_content())
 }

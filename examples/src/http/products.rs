@@ -1,7 +1,7 @@
 //! `/products/{sku}`.
 
 use axum::extract::{Path, State};
-use etag_core::{Preconditions, Tagged, conditional};
+use etag_core::{Preconditions, Written, conditional};
 use http::Uri;
 
 use super::conditions::{check_put, put_response};
@@ -29,12 +29,12 @@ pub(crate) async fn put(
     uri: Uri,
     pre: Preconditions,
     ValidJson(body): ValidJson<ProductBody>,
-) -> Result<Tagged<Product>, ApiError> {
+) -> Result<Written<Product>, ApiError> {
     let written = store
         .products()
         .upsert(&sku, move |current| {
-            check_put(&pre, current)?;
-            Ok((body.clone(), ()))
+            let checked = check_put(&pre, current)?;
+            Ok((body.clone(), checked))
         })
         .await?;
     Ok(put_response(written, uri.path()))

@@ -11,9 +11,9 @@ use axum::routing::get;
 use axum::{Json, Router};
 use etag_core::{
     EntityTag, IfMatch, IfNoneMatch, PreconditionError, Preconditions, ResourceState, Tagged,
-    Versioned, conditional,
+    Versioned, Written, conditional,
 };
-use http::header::{CACHE_CONTROL, CONTENT_LOCATION, EXPIRES, LOCATION, VARY};
+use http::header::{CACHE_CONTROL, CONTENT_LOCATION, EXPIRES, VARY};
 use http::{HeaderValue, StatusCode};
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
@@ -243,7 +243,7 @@ async fn put_order(
     Path(id): Path<u64>,
     pre: Preconditions,
     CountedJson(input): CountedJson<OrderInput>,
-) -> Result<Tagged<Order>, ApiError> {
+) -> Result<Written<Order>, ApiError> {
     shop.counters.handler_runs.fetch_add(1, Ordering::SeqCst);
     write_order(&shop, id, &pre, input).await
 }
@@ -266,12 +266,12 @@ async fn put_order_prechecked(
     Path(id): Path<u64>,
     pre: Preconditions,
     CountedJson(input): CountedJson<OrderInput>,
-) -> Result<Tagged<Order>, ApiError> {
+) -> Result<Written<Order>, ApiError> {
     shop.counters.handler_runs.fetch_add(1, Ordering::SeqCst);
     write_order(&shop, id, &pre, input).await
 }
 
-/// A write that forgets the check: the runtime must refuse to report success.
+/// A write that returns a read's type (no proof of a check): refused before its body runs.
 #[conditional]
 async fn put_order_unchecked(
     State(shop): State<Shop>,
@@ -285,7 +285,8 @@ async fn put_order_unchecked(
     Ok(order.clone())
 }
 
-/// A write that checks but ignores a failed check: the runtime must refuse to report success.
+/// A write that checks but ignores a failed check, returning a read's type: refused before its
+/// body runs. (Returning `Written` it would not compile: see `tests/ui/conditional/fail`.)
 #[conditional]
 async fn put_order_ignoring_the_check(
     State(shop): State<Shop>,
@@ -307,18 +308,18 @@ async fn write_order(
     id: u64,
     pre: &Preconditions,
     input: OrderInput,
-) -> Result<Tagged<Order>, ApiError> {
+) -> Result<Written<Order>, ApiError> {
     let mut orders = shop.orders.write().await;
     match orders.get_mut(&id) {
         Some(current) => {
-            pre.check(&*current)?;
+            let checked = pre.check(&*current)?;
             current.items = input.items;
             current.version += 1;
             current.updated_at = SystemTime::now();
-            Ok(Tagged::new(current.clone()))
+            Ok(checked.ok(current.clone()))
         }
         None => {
-            pre.check_missing()?;
+            let checked = pre.check_missing()?;
             let order = Order {
                 id,
                 version: 1,
@@ -326,11 +327,7 @@ async fn write_order(
                 updated_at: SystemTime::now(),
             };
             orders.insert(id, order.clone());
-            let location = HeaderValue::try_from(format!("/orders/{id}"))
-                .expect("a number is a valid header value");
-            Ok(Tagged::new(order)
-                .with_status(StatusCode::CREATED)
-                .with_header(LOCATION, location))
+            Ok(checked.created(order, format!("/orders/{id}")))
         }
     }
 }
@@ -353,7 +350,7 @@ async fn plain_put_order(
     State(shop): State<Shop>,
     Path(id): Path<u64>,
     CountedJson(input): CountedJson<OrderInput>,
-) -> Result<Tagged<Order>, ApiError> {
+) -> Result<Written<Order>, ApiError> {
     let pre = pre.required();
     pre.check_required()?;
     shop.counters.handler_runs.fetch_add(1, Ordering::SeqCst);

@@ -26,9 +26,12 @@ async fn get_order(Path(id): Path<u64>) -> Order {
 }
 
 #[conditional(require)]
-async fn put_order(Path(id): Path<u64>, pre: etag_core::Preconditions) -> Order {
-    let _ = pre.check(&Order { version: id });
-    Order { version: id + 1 }
+async fn put_order(
+    Path(id): Path<u64>,
+    pre: etag_core::Preconditions,
+) -> Result<etag_core::Written<Order>, etag_core::PreconditionError> {
+    let checked = pre.check(&Order { version: id })?;
+    Ok(checked.ok(Order { version: id + 1 }))
 }
 
 fn two_debug_arguments<A: Debug, B: Debug, F: Future>(_handler: impl Fn(A, B) -> F) {}
