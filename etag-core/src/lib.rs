@@ -75,10 +75,12 @@ mod header;
 mod precondition;
 // The axum integration: extractors, responses, and the `#[conditional]` runtime.
 // The validator cache in Redis that prechecks can answer from.
-#[cfg(feature = "redis")]
-pub mod cache;
 #[cfg(feature = "axum")]
 mod axum;
+#[cfg(feature = "redis")]
+pub mod cache;
+#[cfg(feature = "client")]
+pub mod client;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};
