@@ -114,9 +114,10 @@ impl RetryPolicy {
             .min(self.max_delay);
         let half = cap / 2;
         let spread = (cap - half).as_nanos();
-        // `spread` fits in u64 nanoseconds for any delay under 584 years; scale it by the jitter
-        // in 128-bit arithmetic so the product cannot overflow.
-        let extra = spread * u128::from(unit) / u128::from(u64::MAX);
+        // A Duration holds under 2^94 nanoseconds; scaling by the jitter's top 32 bits keeps the
+        // product under 2^126, so it cannot overflow even for `Duration::MAX`.
+        let fraction = u128::from(unit >> 32);
+        let extra = spread * fraction / u128::from(u32::MAX);
         half + Duration::from_nanos(u64::try_from(extra).unwrap_or(u64::MAX))
     }
 }
