@@ -79,6 +79,8 @@ mod precondition;
 mod axum;
 #[cfg(feature = "redis")]
 pub mod cache;
+
+// The client side over reqwest: read-change-write loops with `If-Match`.
 #[cfg(feature = "client")]
 pub mod client;
 
