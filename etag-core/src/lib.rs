@@ -79,6 +79,9 @@ mod axum;
 // The validator cache in Redis that prechecks can answer from.
 #[cfg(feature = "redis")]
 pub mod cache;
+// The client side over reqwest: read-change-write loops with `If-Match`.
+#[cfg(feature = "client")]
+pub mod client;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};

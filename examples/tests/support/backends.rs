@@ -179,6 +179,7 @@ fn with_database(url: &str, name: &str) -> String {
 /// Runs each listed `async fn name(db: TestDb)` twice: as `sqlite::name` on a fresh file and as
 /// `postgres::name` on a fresh PostgreSQL database. `multi_thread:` first gives each a
 /// two-worker runtime.
+#[allow(unused_macros)] // the client's tests run on SQLite alone
 macro_rules! on_both_backends {
     (multi_thread: $($name:ident),+ $(,)?) => {
         $crate::support::on_both_backends!(@each (flavor = "multi_thread", worker_threads = 2) $($name),+);

@@ -253,5 +253,8 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
     (dir, path)
 }
 
+// Every test file but the client's runs on both backends.
+#[allow(unused_imports)]
 pub(crate) use backends::on_both_backends;
+#[allow(unused_imports)]
 pub use backends::{DbArg, TestDb};
