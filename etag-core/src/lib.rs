@@ -75,10 +75,15 @@ mod header;
 mod precondition;
 // The axum integration: extractors, responses, and the `#[conditional]` runtime.
 // The validator cache in Redis that prechecks can answer from.
-#[cfg(feature = "redis")]
-pub mod cache;
 #[cfg(feature = "axum")]
 mod axum;
+#[cfg(feature = "redis")]
+pub mod cache;
+// Between server and client: a strong tag per content coding, and CORS for conditional requests.
+#[cfg(feature = "compression")]
+pub mod coding;
+#[cfg(feature = "cors")]
+pub mod cors;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};
@@ -90,6 +95,11 @@ pub use versioned::Versioned;
 
 #[cfg(feature = "axum")]
 pub use self::axum::{IntoConditionalResponse, PrecheckResult, Tagged};
+
+#[cfg(feature = "compression")]
+pub use coding::{CodingTags, CodingTagsLayer};
+#[cfg(feature = "cors")]
+pub use cors::conditional_cors;
 
 #[cfg(feature = "derive")]
 pub use etag_derive::Versioned;

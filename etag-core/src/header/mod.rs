@@ -15,6 +15,6 @@ pub(crate) use date::single_date;
 pub use if_match::IfMatch;
 pub use if_none_match::IfNoneMatch;
 pub use if_range::IfRange;
-pub(crate) use list::ParsedTagList;
+pub(crate) use list::{ParsedTagList, split_list, trim_ows};
 pub use malformed::{MalformedHeader, TagListProblem};
 pub use tag_condition::TagCondition;
