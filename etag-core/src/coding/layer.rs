@@ -4,9 +4,9 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use http::{Method, Request, Response};
+use http::{Method, Request, Response, StatusCode};
 use pin_project_lite::pin_project;
-use tower_http::compression::predicate::DefaultPredicate;
+use tower_http::compression::predicate::{And, DefaultPredicate};
 use tower_http::compression::{Compression, CompressionLayer, Predicate};
 use tower_layer::Layer;
 use tower_service::Service;
@@ -19,16 +19,14 @@ use super::response::relabel;
 /// [module documentation](crate::coding) for the rule and the suffixes.
 #[derive(Debug, Clone)]
 pub struct CodingTagsLayer<P = DefaultPredicate> {
-    compression: CompressionLayer<P>,
+    compression: CompressionLayer<And<P, HasBody>>,
 }
 
 impl CodingTagsLayer {
     /// gzip, br and zstd with tower-http's defaults: the client's preference decides, and
     /// bodies under 32 bytes, images, gRPC and event streams stay uncompressed.
     pub fn new() -> Self {
-        Self {
-            compression: CompressionLayer::new(),
-        }
+        Self::with_compression(CompressionLayer::new(), DefaultPredicate::new())
     }
 }
 
@@ -39,17 +37,37 @@ impl Default for CodingTagsLayer {
 }
 
 impl<P: Predicate> CodingTagsLayer<P> {
-    /// Around a `CompressionLayer` configured as you like (codings, quality, predicate).
-    pub fn with_compression(compression: CompressionLayer<P>) -> Self {
-        Self { compression }
+    /// Around `compression` with its codings and quality as you configured them, compressing
+    /// the responses `predicate` selects among those [`HasBody`] lets through (its own predicate
+    /// is replaced).
+    pub fn with_compression(compression: CompressionLayer, predicate: P) -> Self {
+        Self {
+            compression: compression.compress_when(predicate.and(HasBody)),
+        }
     }
 }
 
 impl<S, P: Predicate> Layer<S> for CodingTagsLayer<P> {
-    type Service = CodingTags<Compression<S, P>>;
+    type Service = CodingTags<Compression<S, And<P, HasBody>>>;
 
     fn layer(&self, inner: S) -> Self::Service {
         CodingTags::new(self.compression.layer(inner))
+    }
+}
+
+/// A compression predicate: only responses that have a body, never a 1xx, 204 or 304.
+///
+/// A 304's body is empty but may not say so in its size (so that no `Content-Length: 0` is sent
+/// for it); tower-http would then compress it, and a gzip header is not nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HasBody;
+
+impl Predicate for HasBody {
+    fn should_compress<B: http_body::Body>(&self, response: &Response<B>) -> bool {
+        let status = response.status();
+        !(status.is_informational()
+            || status == StatusCode::NO_CONTENT
+            || status == StatusCode::NOT_MODIFIED)
     }
 }
 

@@ -92,4 +92,4 @@ mod request;
 mod response;
 mod suffix;
 
-pub use layer::{CodingTags, CodingTagsLayer, ResponseFuture};
+pub use layer::{CodingTags, CodingTagsLayer, HasBody, ResponseFuture};
