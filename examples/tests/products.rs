@@ -1,4 +1,5 @@
-//! The HTTP contract of `/products/{sku}`: a weak tag without stock, guarded by dates.
+//! The HTTP contract of `/products/{sku}`: a strong tag over every shown field, guarded by tags
+//! or by dates.
 
 mod support;
 
@@ -45,8 +46,8 @@ async fn put_creates_with_if_none_match_star() {
     let created = create(&shop).await;
     assert_eq!(created.header("location"), Some("/products/apple"));
     assert!(
-        created.etag().starts_with("W/\""),
-        "weak: {}",
+        created.etag().starts_with('"'),
+        "strong: {}",
         created.etag()
     );
     created.last_modified();
@@ -65,7 +66,7 @@ async fn put_creates_with_if_none_match_star() {
 }
 
 #[tokio::test]
-async fn the_tag_ignores_stock_but_the_date_does_not() {
+async fn a_stock_only_write_moves_the_tag() {
     let (_dir, db) = temp_db();
     let shop = Shop::start(&db);
     let created = create(&shop).await;
@@ -73,46 +74,70 @@ async fn the_tag_ignores_stock_but_the_date_does_not() {
         .json(
             Method::PUT,
             "/products/apple",
-            &[("if-match", "*")],
+            &[("if-match", &created.etag())],
             &apple(99),
         )
         .await;
     restocked.assert_status(StatusCode::OK);
-    assert_eq!(restocked.etag(), created.etag(), "stock is not in the tag");
+    assert_ne!(
+        restocked.etag(),
+        created.etag(),
+        "stock is in the body, so in the tag"
+    );
     assert_ne!(restocked.last_modified(), created.last_modified());
-    shop.get("/products/apple", &[("if-none-match", &created.etag())])
-        .await
-        .assert_not_modified(&created.etag());
-
-    let repriced = shop
-        .json(
-            Method::PUT,
+    // A cache revalidating its copy with the old tag (and the old date, which If-None-Match
+    // overrides) gets the new stock, not a 304.
+    let revalidated = shop
+        .get(
             "/products/apple",
-            &[("if-match", "*")],
-            &json!({"name": "Apple", "price": 0.75, "stock": 99}),
+            &[
+                ("if-none-match", &created.etag()),
+                ("if-modified-since", &created.last_modified()),
+            ],
         )
         .await;
-    repriced.assert_status(StatusCode::OK);
-    assert_ne!(repriced.etag(), created.etag());
+    revalidated.assert_status(StatusCode::OK);
+    assert_eq!(revalidated.json(), apple(99));
+    assert_eq!(revalidated.etag(), restocked.etag());
+    shop.get("/products/apple", &[("if-none-match", &restocked.etag())])
+        .await
+        .assert_not_modified(&restocked.etag());
 }
 
 #[tokio::test]
-async fn a_weak_tag_never_satisfies_if_match() {
+async fn if_match_guards_products() {
     let (_dir, db) = temp_db();
     let shop = Shop::start(&db);
     let created = create(&shop).await;
-    let weak = created.etag();
-    let strong = weak.trim_start_matches("W/").to_owned();
-    for tag in [weak.as_str(), strong.as_str()] {
-        shop.json(
+    let first = shop
+        .json(
             Method::PUT,
             "/products/apple",
-            &[("if-match", tag)],
+            &[("if-match", &created.etag())],
             &apple(3),
         )
-        .await
-        .assert_problem(StatusCode::PRECONDITION_FAILED);
-    }
+        .await;
+    first.assert_status(StatusCode::OK);
+    // The second client read the created state too: its tag is stale now.
+    shop.json(
+        Method::PUT,
+        "/products/apple",
+        &[("if-match", &created.etag())],
+        &apple(4),
+    )
+    .await
+    .assert_problem(StatusCode::PRECONDITION_FAILED);
+    // A weakened copy of the current tag is not the current tag (strong comparison).
+    let weakened = format!("W/{}", first.etag());
+    shop.json(
+        Method::PUT,
+        "/products/apple",
+        &[("if-match", &weakened)],
+        &apple(5),
+    )
+    .await
+    .assert_problem(StatusCode::PRECONDITION_FAILED);
+    assert_eq!(shop.get("/products/apple", &[]).await.json(), apple(3));
 }
 
 #[tokio::test]

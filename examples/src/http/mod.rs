@@ -12,7 +12,9 @@ mod products;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use http::Uri;
+use etag_core::{CodingTagsLayer, conditional_cors};
+use http::{HeaderValue, Uri};
+use tower::util::option_layer;
 
 pub use extract::{MergePatch, ValidJson};
 
@@ -44,6 +46,20 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// # }
 /// ```
 pub fn router(store: Store) -> Router {
+    router_with_cors(store, Vec::new())
+}
+
+/// [`router`], compressing responses (gzip, br, zstd) with a strong tag per coding, and letting
+/// pages on `cors_origins` make conditional requests (no CORS when the list is empty; then
+/// OPTIONS is the route's own, otherwise tower-http's CORS layer answers every OPTIONS as a
+/// preflight).
+///
+/// The shop compresses itself so that a compressing proxy in front (nginx `gzip on`) leaves its
+/// responses alone instead of weakening their tags, which would make every echoed `If-Match`
+/// fail.
+pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router {
+    // Between server and client: outside every middleware that reads or rewrites bodies.
+    let cors = (!cors_origins.is_empty()).then(|| conditional_cors(cors_origins));
     Router::new()
         .route(
             "/orders",
@@ -91,6 +107,8 @@ pub fn router(store: Store) -> Router {
         .layer(axum::middleware::from_fn(
             body_limit::reject_declared_oversize,
         ))
+        .layer(CodingTagsLayer::new())
+        .layer(option_layer(cors))
         .layer(axum::middleware::from_fn(middleware::log_request))
         .with_state(store)
 }
