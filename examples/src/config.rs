@@ -58,9 +58,10 @@ pub struct Config {
     #[arg(long, env = "SHOP_MAX_CONNECTIONS", default_value = "512", value_parser = positive)]
     pub max_connections: usize,
 
-    /// An origin (scheme://host[:port]) whose pages may call the API from a browser: they may
-    /// read ETag and Last-Modified and send If-Match and the other preconditions. Repeat it for
-    /// several origins (the variable takes them comma-separated); without it, no CORS.
+    /// A web origin (scheme, host and optional port, as browsers send it in Origin) whose pages
+    /// may call the API: they may read ETag and Last-Modified and send If-Match and the other
+    /// preconditions. Repeat it for several origins (the variable takes them comma-separated);
+    /// without it, no CORS.
     #[arg(long = "cors-origin", env = "SHOP_CORS_ORIGIN", value_delimiter = ',', value_parser = origin)]
     pub cors_origins: Vec<HeaderValue>,
 }

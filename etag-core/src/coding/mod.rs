@@ -40,6 +40,11 @@
 //!
 //! The rewrite allocates nothing unless a member carries a suffix.
 //!
+//! Behind a compressing proxy, compress at least every body the proxy would: it weakens the tag
+//! of each response it compresses itself. nginx's `gzip_min_length` is 20 bytes by default and
+//! tower-http's threshold 32, so pass a lower one with [`CodingTagsLayer::with_compression`]
+//! (`SizeAbove::new(1)`).
+//!
 //! # Weakened echoes: compress in the application
 //!
 //! A weak `If-Match: W/"X"` where `"X"` is the current strong tag fails: RFC 9110 compares

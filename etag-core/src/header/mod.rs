@@ -15,6 +15,9 @@ pub(crate) use date::single_date;
 pub use if_match::IfMatch;
 pub use if_none_match::IfNoneMatch;
 pub use if_range::IfRange;
-pub(crate) use list::{ParsedTagList, split_list, trim_ows};
+pub(crate) use list::ParsedTagList;
+// The coding layer reads and rewrites tag lists with the same syntax.
+#[cfg(feature = "compression")]
+pub(crate) use list::{split_list, trim_ows};
 pub use malformed::{MalformedHeader, TagListProblem};
 pub use tag_condition::TagCondition;

@@ -15,11 +15,19 @@ use axum::routing::get;
 use etag_core::{CodingTagsLayer, conditional_cors};
 use http::{HeaderValue, Uri};
 use tower::util::option_layer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
 
 pub use extract::{MergePatch, ValidJson};
 
 use crate::error::ApiError;
 use crate::store::Store;
+
+/// Bodies of at least this many bytes are compressed when the client accepts it. A proxy in
+/// front weakens the strong tag of every response it compresses itself (nginx's
+/// `gzip_min_length` defaults to 20 bytes, tower-http's own threshold is 32), so the shop
+/// compresses every body a proxy might.
+const COMPRESS_FROM_BYTES: u16 = 1;
 
 /// The largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -107,7 +115,10 @@ pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router 
         .layer(axum::middleware::from_fn(
             body_limit::reject_declared_oversize,
         ))
-        .layer(CodingTagsLayer::new())
+        .layer(CodingTagsLayer::with_compression(
+            CompressionLayer::new(),
+            SizeAbove::new(COMPRESS_FROM_BYTES),
+        ))
         .layer(option_layer(cors))
         .layer(axum::middleware::from_fn(middleware::log_request))
         .with_state(store)
