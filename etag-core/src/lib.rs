@@ -82,6 +82,11 @@ pub mod cache;
 // The client side over reqwest: read-change-write loops with `If-Match`.
 #[cfg(feature = "client")]
 pub mod client;
+// Between server and client: a strong tag per content coding, and CORS for conditional requests.
+#[cfg(feature = "compression")]
+pub mod coding;
+#[cfg(feature = "cors")]
+pub mod cors;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};
@@ -99,6 +104,11 @@ pub use self::axum::{
     ConditionalError, IntoConditionalResponse, NoContent, PrecheckResult, ReadsNoBody, Tagged,
     WriteResponse, Written,
 };
+
+#[cfg(feature = "compression")]
+pub use coding::{CodingTags, CodingTagsLayer};
+#[cfg(feature = "cors")]
+pub use cors::conditional_cors;
 
 #[cfg(feature = "derive")]
 pub use etag_derive::Versioned;

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use clap::Parser;
+use http::HeaderValue;
 
 use crate::db::Location;
 use crate::server::Limits;
@@ -60,6 +61,13 @@ pub struct Config {
     /// file-descriptor limit, with room for the database files.
     #[arg(long, env = "SHOP_MAX_CONNECTIONS", default_value = "512", value_parser = positive)]
     pub max_connections: usize,
+
+    /// A web origin (scheme, host and optional port, as browsers send it in Origin) whose pages
+    /// may call the API: they may read ETag and Last-Modified and send If-Match and the other
+    /// preconditions. Repeat it for several origins (the variable takes them comma-separated);
+    /// without it, no CORS.
+    #[arg(long = "cors-origin", env = "SHOP_CORS_ORIGIN", value_delimiter = ',', value_parser = origin)]
+    pub cors_origins: Vec<HeaderValue>,
 }
 
 impl Config {
@@ -85,6 +93,22 @@ fn seconds(text: &str) -> Result<Duration, String> {
         return Err("must be more than 0 seconds".to_owned());
     }
     Duration::try_from_secs_f64(seconds).map_err(|_| format!("`{text}` seconds is out of range"))
+}
+
+/// A web origin as browsers send it in `Origin`: `scheme://host[:port]`, no path.
+fn origin(text: &str) -> Result<HeaderValue, String> {
+    let text = text.trim();
+    let uri: http::Uri = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not an origin such as https://shop.example"))?;
+    let scheme_ok = matches!(uri.scheme_str(), Some("http" | "https"));
+    let bare = uri.authority().is_some() && uri.path_and_query().is_none_or(|p| p == "/");
+    if !scheme_ok || !bare || text.ends_with('/') {
+        return Err(format!(
+            "`{text}` is not an origin: write scheme://host[:port], such as https://shop.example, without a path"
+        ));
+    }
+    HeaderValue::from_str(text).map_err(|_| format!("`{text}` is not a valid header value"))
 }
 
 /// A count of at least one.
@@ -126,6 +150,36 @@ mod tests {
         assert_eq!(limits.max_connections, 3);
         assert_eq!(limits.idle_timeout, Limits::default().idle_timeout);
         assert!(Config::try_parse_from(["shop", "--max-connections", "0"]).is_err());
+    }
+
+    #[test]
+    fn cors_origins_repeat_and_are_checked() {
+        let config = Config::try_parse_from([
+            "shop",
+            "--cors-origin",
+            "https://shop.example",
+            "--cors-origin",
+            "http://localhost:8080",
+        ])
+        .expect("valid origins");
+        assert_eq!(
+            config.cors_origins,
+            ["https://shop.example", "http://localhost:8080"]
+        );
+        assert!(
+            Config::try_parse_from(["shop"])
+                .expect("no flags")
+                .cors_origins
+                .is_empty()
+        );
+        for bad in [
+            "shop.example",
+            "https://shop.example/",
+            "https://a.example/app",
+            "ftp://a.example",
+        ] {
+            assert!(origin(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

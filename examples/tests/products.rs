@@ -1,4 +1,5 @@
-//! The HTTP contract of `/products/{sku}`: a weak tag without stock, guarded by dates.
+//! The HTTP contract of `/products/{sku}`: a strong tag over every shown field, guarded by tags
+//! or by dates.
 
 mod support;
 
@@ -43,8 +44,8 @@ async fn put_creates_with_if_none_match_star(db: TestDb) {
     let created = create(&shop).await;
     assert_eq!(created.header("location"), Some("/products/apple"));
     assert!(
-        created.etag().starts_with("W/\""),
-        "weak: {}",
+        created.etag().starts_with('"'),
+        "strong: {}",
         created.etag()
     );
     created.last_modified();
@@ -62,51 +63,75 @@ async fn put_creates_with_if_none_match_star(db: TestDb) {
     .assert_problem(StatusCode::PRECONDITION_FAILED);
 }
 
-async fn the_tag_ignores_stock_but_the_date_does_not(db: TestDb) {
+async fn a_stock_only_write_moves_the_tag(db: TestDb) {
     let shop = Shop::start(&db);
     let created = create(&shop).await;
     let restocked = shop
         .json(
             Method::PUT,
             "/products/apple",
-            &[("if-match", "*")],
+            &[("if-match", &created.etag())],
             &apple(99),
         )
         .await;
     restocked.assert_status(StatusCode::OK);
-    assert_eq!(restocked.etag(), created.etag(), "stock is not in the tag");
+    assert_ne!(
+        restocked.etag(),
+        created.etag(),
+        "stock is in the body, so in the tag"
+    );
     assert_ne!(restocked.last_modified(), created.last_modified());
-    shop.get("/products/apple", &[("if-none-match", &created.etag())])
+    // A cache revalidating its copy with the old tag (and the old date, which If-None-Match
+    // overrides) gets the new stock, not a 304.
+    let revalidated = shop
+        .get(
+            "/products/apple",
+            &[
+                ("if-none-match", &created.etag()),
+                ("if-modified-since", &created.last_modified()),
+            ],
+        )
+        .await;
+    revalidated.assert_status(StatusCode::OK);
+    assert_eq!(revalidated.json(), apple(99));
+    assert_eq!(revalidated.etag(), restocked.etag());
+    shop.get("/products/apple", &[("if-none-match", &restocked.etag())])
         .await
-        .assert_not_modified(&created.etag());
+        .assert_not_modified(&restocked.etag());
+}
 
-    let repriced = shop
+async fn if_match_guards_products(db: TestDb) {
+    let shop = Shop::start(&db);
+    let created = create(&shop).await;
+    let first = shop
         .json(
             Method::PUT,
             "/products/apple",
-            &[("if-match", "*")],
-            &json!({"name": "Apple", "price": 0.75, "stock": 99}),
-        )
-        .await;
-    repriced.assert_status(StatusCode::OK);
-    assert_ne!(repriced.etag(), created.etag());
-}
-
-async fn a_weak_tag_never_satisfies_if_match(db: TestDb) {
-    let shop = Shop::start(&db);
-    let created = create(&shop).await;
-    let weak = created.etag();
-    let strong = weak.trim_start_matches("W/").to_owned();
-    for tag in [weak.as_str(), strong.as_str()] {
-        shop.json(
-            Method::PUT,
-            "/products/apple",
-            &[("if-match", tag)],
+            &[("if-match", &created.etag())],
             &apple(3),
         )
-        .await
-        .assert_problem(StatusCode::PRECONDITION_FAILED);
-    }
+        .await;
+    first.assert_status(StatusCode::OK);
+    // The second client read the created state too: its tag is stale now.
+    shop.json(
+        Method::PUT,
+        "/products/apple",
+        &[("if-match", &created.etag())],
+        &apple(4),
+    )
+    .await
+    .assert_problem(StatusCode::PRECONDITION_FAILED);
+    // A weakened copy of the current tag is not the current tag (strong comparison).
+    let weakened = format!("W/{}", first.etag());
+    shop.json(
+        Method::PUT,
+        "/products/apple",
+        &[("if-match", &weakened)],
+        &apple(5),
+    )
+    .await
+    .assert_problem(StatusCode::PRECONDITION_FAILED);
+    assert_eq!(shop.get("/products/apple", &[]).await.json(), apple(3));
 }
 
 async fn if_unmodified_since_is_exact_even_within_one_second(db: TestDb) {
@@ -181,8 +206,8 @@ async fn invalid_products_are_422(db: TestDb) {
 
 on_both_backends!(
     put_creates_with_if_none_match_star,
-    the_tag_ignores_stock_but_the_date_does_not,
-    a_weak_tag_never_satisfies_if_match,
+    a_stock_only_write_moves_the_tag,
+    if_match_guards_products,
     if_unmodified_since_is_exact_even_within_one_second,
     only_get_head_and_put_are_allowed,
     invalid_products_are_422,

@@ -93,7 +93,7 @@ fn quoted_for_humans(member: &[u8]) -> String {
 
 /// Splits one field line into trimmed, non-empty list members, treating commas inside a quoted
 /// entity tag as part of the tag.
-fn split_list(line: &[u8]) -> impl Iterator<Item = &[u8]> {
+pub(crate) fn split_list(line: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = line;
     std::iter::from_fn(move || {
         loop {

@@ -16,5 +16,8 @@ pub use if_match::IfMatch;
 pub use if_none_match::IfNoneMatch;
 pub use if_range::IfRange;
 pub(crate) use list::ParsedTagList;
+// The coding layer reads and rewrites tag lists with the same syntax.
+#[cfg(feature = "compression")]
+pub(crate) use list::{split_list, trim_ows};
 pub use malformed::{MalformedHeader, TagListProblem};
 pub use tag_condition::TagCondition;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use etag_examples::config::Config;
-use etag_examples::http::router;
+use etag_examples::http::router_with_cors;
 use etag_examples::server::{bind, serve_with, shutdown_signal};
 use etag_examples::store::Store;
 use tracing_subscriber::EnvFilter;
@@ -30,7 +30,8 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let store = Store::connect(&config.db).await?;
     let limits = config.limits();
     tracing::info!(%addr, db = %config.db, ?limits, "listening");
-    serve_with(listener, router(store), limits, shutdown_signal()).await?;
+    let app = router_with_cors(store, config.cors_origins.clone());
+    serve_with(listener, app, limits, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -12,12 +12,22 @@ mod products;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
-use http::Uri;
+use etag_core::{CodingTagsLayer, conditional_cors};
+use http::{HeaderValue, Uri};
+use tower::util::option_layer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::SizeAbove;
 
 pub use extract::{MergePatch, ValidJson};
 
 use crate::error::ApiError;
 use crate::store::Store;
+
+/// Bodies of at least this many bytes are compressed when the client accepts it. A proxy in
+/// front weakens the strong tag of every response it compresses itself (nginx's
+/// `gzip_min_length` defaults to 20 bytes, tower-http's own threshold is 32), so the shop
+/// compresses every body a proxy might.
+const COMPRESS_FROM_BYTES: u16 = 1;
 
 /// The largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -44,6 +54,20 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// # }
 /// ```
 pub fn router(store: Store) -> Router {
+    router_with_cors(store, Vec::new())
+}
+
+/// [`router`], compressing responses (gzip, br, zstd) with a strong tag per coding, and letting
+/// pages on `cors_origins` make conditional requests (no CORS when the list is empty; then
+/// OPTIONS is the route's own, otherwise tower-http's CORS layer answers every OPTIONS as a
+/// preflight).
+///
+/// The shop compresses itself so that a compressing proxy in front (nginx `gzip on`) leaves its
+/// responses alone instead of weakening their tags, which would make every echoed `If-Match`
+/// fail.
+pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router {
+    // Between server and client: outside every middleware that reads or rewrites bodies.
+    let cors = (!cors_origins.is_empty()).then(|| conditional_cors(cors_origins));
     Router::new()
         .route(
             "/orders",
@@ -91,6 +115,11 @@ pub fn router(store: Store) -> Router {
         .layer(axum::middleware::from_fn(
             body_limit::reject_declared_oversize,
         ))
+        .layer(CodingTagsLayer::with_compression(
+            CompressionLayer::new(),
+            SizeAbove::new(COMPRESS_FROM_BYTES),
+        ))
+        .layer(option_layer(cors))
         .layer(axum::middleware::from_fn(middleware::log_request))
         .with_state(store)
 }

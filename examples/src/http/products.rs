@@ -10,7 +10,7 @@ use crate::error::ApiError;
 use crate::model::{Product, ProductBody};
 use crate::store::Store;
 
-/// `GET /products/{sku}` (and HEAD): a weak tag (name and price) and `Last-Modified`.
+/// `GET /products/{sku}` (and HEAD): a strong tag (name, price and stock) and `Last-Modified`.
 #[conditional]
 pub(crate) async fn get(
     State(store): State<Store>,
@@ -20,8 +20,8 @@ pub(crate) async fn get(
     product.ok_or_else(|| ApiError::not_found("product", &sku))
 }
 
-/// `PUT /products/{sku}`: creates with `If-None-Match: *` (201); replaces with `If-Match: *` or
-/// `If-Unmodified-Since` (a weak tag never satisfies `If-Match`, so a specific tag there fails).
+/// `PUT /products/{sku}`: creates with `If-None-Match: *` (201); replaces with `If-Match` (the
+/// current tag, or `*`) or `If-Unmodified-Since`.
 #[conditional(require)]
 pub(crate) async fn put(
     State(store): State<Store>,

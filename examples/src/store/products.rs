@@ -33,7 +33,7 @@ pub(super) fn next_product<P, R>(
 
 /// The products table. See the [module docs](super) for how writes decide.
 ///
-/// Products are guarded by dates (their weak tag cannot satisfy `If-Match`), and HTTP dates have
+/// Products may be guarded by dates (`If-Unmodified-Since`) as well as by tags, and HTTP dates have
 /// one-second resolution. Two writes within the same second would leave `Last-Modified`
 /// unchanged, and a client holding the older state could then pass `If-Unmodified-Since` and
 /// overwrite the newer one. So a write that lands in the same second as the previous write of the
