@@ -11,6 +11,8 @@
 //! - [`Versioned`]: what a resource's validators are (derive it with the `derive` feature);
 //! - [`Preconditions`]: the conditional headers of a request, parsed with a safe policy, and
 //!   evaluated against the current [`ResourceState`] in the order of RFC 9110 §13.2.2;
+//! - [`Checked`]: the proof that a write's check passed, which its success response needs;
+//!   [`ExpectedVersion`] lets the database do that check (`UPDATE … WHERE version = ?`);
 //! - [`PreconditionError`]: 304 / 400 / 412 / 428 outcomes with RFC 9457 [`ProblemDetails`].
 //!
 //! # Evaluating a write
@@ -31,10 +33,12 @@
 //! pre.check_required()?; // 428 before any work when the client sent no precondition
 //!
 //! let mut cart = Cart { version: 2, items: vec![] };
-//! // Inside the write (a transaction, or under the lock that guards the cart):
-//! let outcome = pre.check(&cart).map(|()| {
+//! // Inside the write (a transaction, or under the lock that guards the cart). A passing check
+//! // gives the `Checked` proof a write's success response is built from.
+//! let outcome = pre.check(&cart).map(|checked| {
 //!     cart.items.push("apple".into());
 //!     cart.version += 1;
+//!     checked
 //! });
 //! let err = outcome.expect_err("the client read version 1; the cart is at version 2");
 //! assert_eq!(err.status(), StatusCode::PRECONDITION_FAILED);

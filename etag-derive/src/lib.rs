@@ -98,7 +98,7 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 /// # use axum::extract::{Path, State};
 /// # use axum::response::{IntoResponse, Response};
 /// # use axum::Json;
-/// # use etag_core::{PreconditionError, Preconditions, Versioned, conditional};
+/// # use etag_core::{Checked, PreconditionError, Preconditions, Versioned, Written, conditional};
 /// # #[derive(Clone, serde::Serialize, Versioned)]
 /// # struct Order { #[etag(version)] version: u64, items: Vec<String> }
 /// # #[derive(serde::Deserialize)]
@@ -130,12 +130,13 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 /// #     async fn update(
 /// #         &self,
 /// #         id: u64,
-/// #         change: impl FnOnce(&Order) -> Result<Order, PreconditionError>,
-/// #     ) -> Result<Order, ApiError> {
+/// #         change: impl FnOnce(&Order) -> Result<(Checked, Order), PreconditionError>,
+/// #     ) -> Result<Written<Order>, ApiError> {
 /// #         let mut orders = self.0.lock().map_err(|_| ApiError::NotFound)?;
 /// #         let current = orders.get_mut(&id).ok_or(ApiError::NotFound)?;
-/// #         *current = change(current)?;
-/// #         Ok(current.clone())
+/// #         let (checked, new) = change(current)?;
+/// #         *current = new;
+/// #         Ok(checked.ok(current.clone()))
 /// #     }
 /// # }
 /// #[conditional]                                         // GET/HEAD: 304 from the returned value
@@ -145,8 +146,9 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 ///
 /// #[conditional(require)]                                // writes: 428 without, 412 when stale
 /// async fn put_order(State(db): State<Db>, Path(id): Path<u64>, pre: Preconditions,
-///                    Json(input): Json<OrderInput>) -> Result<Order, ApiError> {
-///     db.update(id, |current| pre.check(current).map(|()| input.apply(current))).await
+///                    Json(input): Json<OrderInput>) -> Result<Written<Order>, ApiError> {
+///     // The check runs inside the write; its proof builds the success response.
+///     db.update(id, |current| pre.check(current).map(|ok| (ok, input.apply(current)))).await
 /// }
 /// # let _: axum::Router = axum::Router::new()
 /// #     .route("/orders/{id}", axum::routing::get(get_order).put(put_order))
@@ -155,21 +157,24 @@ pub fn derive_versioned(input: TokenStream) -> TokenStream {
 ///
 /// The result is a plain axum handler whose first extractor parses the conditional headers, so a
 /// malformed one (400) or a missing one under `require` (428) is answered before the body is
-/// read. The handler returns a `Versioned + Serialize` value, an `etag_core::Tagged` one, or a
-/// `Result` of either; its tag and date become `ETag` and `Last-Modified`, and a GET or HEAD whose
-/// `If-None-Match` / `If-Modified-Since` matches gets a 304 without the body being serialized.
+/// read. A read handler returns a `Versioned + Serialize` value or an `etag_core::Tagged` one; a
+/// write handler returns an `etag_core::Written`, which only the proof of a passing check
+/// (`pre.check(&current)?`) can build; either may be the `Ok` of a `Result`. The value's tag and
+/// date become `ETag` and `Last-Modified`, and a GET or HEAD whose `If-None-Match` /
+/// `If-Modified-Since` matches gets a 304 without the body being serialized.
 ///
 /// Options:
-/// - `require`: answer 428 unless the request carries a precondition; the handler must take
-///   `pre: Preconditions` and call `pre.check(&current)` inside its write.
+/// - `require`: answer 428 unless the request carries a precondition (writes only: a compile
+///   error on a read's return type, ignored for GET and HEAD).
 /// - `precheck = <expr>`: an expression over the handler's arguments giving the current state
 ///   cheaply (`Option<impl Versioned>`, a `ResourceState`, or a `Result` of either), evaluated
 ///   before the body: a 304 or 412 it decides skips the handler.
+/// - `error = Type`: the handler's error type (`From<PreconditionError> + IntoResponse`), through
+///   which every answer of the attribute goes (400, 412, 428, a precheck's 412).
 /// - `crate = "path"`: where `etag_core` is, when renamed or re-exported.
 ///
-/// A success response to an unsafe method from a handler that never evaluated its
-/// `Preconditions` is replaced by a 500 and logged: the write may have overwritten a change the
-/// client never saw.
+/// A handler returning a read's type that is routed for an unsafe method is answered with a 500
+/// before its body runs, and logged: it could only write without a proof of its check.
 #[proc_macro_attribute]
 pub fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
     conditional::conditional(args.into(), item.into()).into()
