@@ -175,3 +175,102 @@ fn version_of<V: Version + FromStr>(tag: &EntityTag) -> Option<V> {
     // `"007"` parses as 7, but it is not the tag of version 7.
     version.version_tag().strong_eq(tag).then_some(version)
 }
+
+#[cfg(test)]
+mod tests {
+    use http::header::{IF_MATCH, IF_NONE_MATCH, IF_UNMODIFIED_SINCE};
+    use http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+
+    use super::*;
+
+    fn put(fields: &[(HeaderName, &'static str)]) -> Preconditions {
+        let mut headers = HeaderMap::new();
+        for (name, value) in fields {
+            headers.append(name, HeaderValue::from_static(value));
+        }
+        Preconditions::parse(&Method::PUT, &headers).expect("valid headers")
+    }
+
+    fn expected(fields: &[(HeaderName, &'static str)]) -> ExpectedVersion<i64> {
+        put(fields).expected_version().expect("no 428")
+    }
+
+    #[test]
+    fn if_match_names_the_versions_a_strong_comparison_can_match() {
+        assert_eq!(
+            expected(&[(IF_MATCH, "\"7\", \"8\"")]),
+            ExpectedVersion::OneOf(vec![7, 8])
+        );
+        // Weak tags never match If-Match; "007" and "x" are no version's tag.
+        assert_eq!(
+            expected(&[(IF_MATCH, "W/\"7\", \"007\", \"x\", \"-3\"")]),
+            ExpectedVersion::OneOf(vec![-3])
+        );
+        assert_eq!(expected(&[(IF_MATCH, "*")]), ExpectedVersion::Exists);
+        assert_eq!(expected(&[(IF_NONE_MATCH, "*")]), ExpectedVersion::Absent);
+        assert_eq!(expected(&[]), ExpectedVersion::Unconditional);
+        assert_eq!(
+            expected(&[(IF_MATCH, "\"7\"")]).single(),
+            Some(&7),
+            "one version: a plain `WHERE version = ?`"
+        );
+        assert_eq!(expected(&[(IF_MATCH, "\"7\", \"8\"")]).single(), None);
+    }
+
+    #[test]
+    fn both_fields_fold_into_one_condition() {
+        // If-None-Match compares weakly: W/"7" excludes version 7.
+        assert_eq!(
+            expected(&[(IF_MATCH, "\"7\", \"8\""), (IF_NONE_MATCH, "W/\"7\"")]),
+            ExpectedVersion::OneOf(vec![8])
+        );
+        assert_eq!(
+            expected(&[(IF_MATCH, "\"7\""), (IF_NONE_MATCH, "*")]),
+            ExpectedVersion::OneOf(vec![]),
+            "needs a row and no row: nothing passes"
+        );
+        assert_eq!(
+            expected(&[(IF_NONE_MATCH, "\"3\", W/\"4\"")]),
+            ExpectedVersion::NoneOf(vec![3, 4])
+        );
+    }
+
+    #[test]
+    fn a_required_precondition_a_version_cannot_use_is_428() {
+        let required = |fields: &[(HeaderName, &'static str)]| {
+            put(fields).required().expected_version::<i64>()
+        };
+        assert_eq!(required(&[]), Err(PreconditionError::Required));
+        assert_eq!(
+            required(&[(IF_UNMODIFIED_SINCE, "Sun, 06 Nov 1994 08:49:37 GMT")]),
+            Err(PreconditionError::Required),
+            "a version column has no date"
+        );
+        assert_eq!(required(&[(IF_MATCH, "*")]), Ok(ExpectedVersion::Exists));
+    }
+
+    #[test]
+    fn the_statements_outcome_is_the_proof_a_412_or_a_missing_row() {
+        let status = |outcome: Result<Checked, SwapRefused>| match outcome {
+            Ok(_) => Some(StatusCode::OK),
+            Err(refused) => refused.status(),
+        };
+        let one_of = ExpectedVersion::OneOf(vec![7_i64]);
+        assert_eq!(status(one_of.conclude(1, true)), Some(StatusCode::OK));
+        assert_eq!(
+            status(one_of.conclude(0, true)),
+            Some(StatusCode::PRECONDITION_FAILED)
+        );
+        assert_eq!(one_of.conclude(0, false).err(), Some(SwapRefused::Missing));
+        let absent = ExpectedVersion::<i64>::Absent;
+        assert_eq!(status(absent.conclude(1, false)), Some(StatusCode::OK));
+        assert!(matches!(
+            absent.conclude(0, true),
+            Err(SwapRefused::Stale(PreconditionError::Failed { condition, .. })) if condition == IF_NONE_MATCH
+        ));
+        assert_eq!(
+            ExpectedVersion::<i64>::Exists.conclude(0, false).err(),
+            Some(SwapRefused::Missing)
+        );
+    }
+}
