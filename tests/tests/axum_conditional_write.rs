@@ -177,6 +177,9 @@ async fn the_precheck_refuses_a_stale_write_before_the_handler_runs() {
     assert_eq!(reply.status, StatusCode::PRECONDITION_FAILED);
     assert_eq!(Shop::count(&shop.counters.prechecks), 1);
     assert_eq!(Shop::count(&shop.counters.handler_runs), 0);
+    // The body extractor comes last in the handler, yet the precheck ran first: the stale
+    // write's body was never parsed.
+    assert_eq!(Shop::count(&shop.counters.bodies_parsed), 0);
     let version = shop.orders.read().await.get(&1).map(|order| order.version);
     assert_eq!(version, Some(3), "the stale write must not have happened");
 
@@ -184,6 +187,12 @@ async fn the_precheck_refuses_a_stale_write_before_the_handler_runs() {
     let reply = put(&app, "/prechecked/orders/1", &[("if-match", "\"3\"")], BODY).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.header("etag"), Some("\"4\""));
+    assert_eq!(Shop::count(&shop.counters.handler_runs), 1);
+    assert_eq!(Shop::count(&shop.counters.bodies_parsed), 1);
+
+    // A malformed body is still answered as its extractor answers it, after the precheck.
+    let reply = put(&app, "/prechecked/orders/1", &[("if-match", "\"4\"")], "{").await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     assert_eq!(Shop::count(&shop.counters.handler_runs), 1);
 }
 

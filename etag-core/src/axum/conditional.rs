@@ -372,3 +372,60 @@ impl<S, T: FromRequestParts<S>> ReadsNoBody<S> for T {}
 /// The compile-time check that an argument other than the last reads no body.
 #[doc(hidden)]
 pub fn reads_no_body<T: ReadsNoBody<S>, S>() {}
+
+/// The last argument of a `#[conditional(precheck = …)]` handler, extracted only after the
+/// precheck: a request the precheck answers (a stale write's 412, a poll's 304) never has its
+/// body read, buffered or parsed.
+///
+/// It holds the request until [`extract`](Self::extract) runs the real extractor on it, with the
+/// router's state (axum states are `Clone`). `M` is axum's marker of how `T` extracts (from the
+/// whole request or from its head), inferred where the handler is routed.
+#[doc(hidden)]
+pub struct Deferred<T, M> {
+    extract: Box<dyn FnOnce() -> DeferredFuture<T> + Send>,
+    marker: PhantomData<fn() -> M>,
+}
+
+type DeferredFuture<T> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Response>> + Send>>;
+
+impl<S, T, M> axum::extract::FromRequest<S> for Deferred<T, M>
+where
+    S: Clone + Send + Sync + 'static,
+    T: axum::extract::FromRequest<S, M> + 'static,
+    M: 'static,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(
+        request: axum::extract::Request,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let state = state.clone();
+        Ok(Self {
+            extract: Box::new(move || {
+                Box::pin(async move {
+                    T::from_request(request, &state)
+                        .await
+                        .map_err(IntoResponse::into_response)
+                })
+            }),
+            marker: PhantomData,
+        })
+    }
+}
+
+impl<T, M> Deferred<T, M> {
+    /// Runs the extractor the handler declared, now that the precheck let the request through.
+    #[allow(clippy::result_large_err)] // a rejection is the `Response` axum would send
+    pub async fn extract(self) -> Result<T, Response> {
+        (self.extract)().await
+    }
+}
+
+/// Opaque, like [`ConditionalRequest`]: it shows up where attributes need `Debug` arguments.
+impl<T, M> std::fmt::Debug for Deferred<T, M> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deferred").finish_non_exhaustive()
+    }
+}

@@ -54,6 +54,19 @@ pub(crate) fn check_precheck(item_fn: &ItemFn, precheck: &Expr) -> syn::Result<(
     }
 }
 
+/// Whether the precheck uses a name that `pat` binds: then that argument must be extracted
+/// before the precheck runs.
+pub(crate) fn precheck_uses(pat: &Pat, precheck: &Expr) -> bool {
+    let mut bound = BTreeSet::new();
+    pattern_names(pat, &mut bound);
+    let mut uses = false;
+    free_names(precheck.to_token_stream(), &mut |ident| {
+        let name = ident.to_string();
+        uses |= bound.contains(name.strip_prefix("r#").unwrap_or(&name));
+    });
+    uses
+}
+
 /// The names bound by the handler's argument patterns.
 fn bindings(item_fn: &ItemFn) -> BTreeSet<String> {
     let mut names = BTreeSet::new();

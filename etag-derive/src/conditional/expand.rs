@@ -38,6 +38,7 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
         block,
     } = item_fn;
     let krate = &options.krate;
+    let private = quote!(#krate::__private);
     let require = options.require.is_some();
     let output_ty = match &sig.output {
         ReturnType::Type(_, ty) => ty,
@@ -47,8 +48,9 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
         }
     };
     let ident = &sig.ident;
-    let inputs = &sig.inputs;
-    let private = quote!(#krate::__private);
+    // With a precheck, the last argument (the body, if any) is extracted after it: a request the
+    // precheck answers never has its body read.
+    let (inputs, deferred) = defer_last_argument(&sig.inputs, options.precheck.as_ref(), &private);
     let error_ty = match &options.error {
         Some(ty) => quote!(#ty),
         None => quote!(#private::PreconditionError),
@@ -77,7 +79,7 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             #private::admit::<#output_ty, #require, #error_ty>(&__etag_request)
         },
     };
-    let body_last_checks = body_last_checks(inputs, &private);
+    let body_last_checks = body_last_checks(&sig.inputs, &private);
     let precheck = options.precheck.as_ref().map(|expr| {
         // Evaluated only when the request has a precondition: without one nothing can be
         // answered early, and the cheap read would be a second trip to the store for a 200.
@@ -92,9 +94,12 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
         }
     });
 
+    // The deferred argument's extraction marker (from the whole request, or from its head) is a
+    // type parameter of the handler that axum infers where it is routed.
+    let generics = deferred.as_ref().map(|_| quote!(<__EtagVia: 'static>));
     quote! {
         #(#attrs)*
-        #vis async fn #ident(
+        #vis async fn #ident #generics(
             __etag_request: #private::ConditionalRequest<#require, #error_ty>,
             #inputs
         ) -> #private::Response {
@@ -109,10 +114,42 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
                 ::core::result::Result::Err(__etag_refusal) => return __etag_refusal,
             };
             #precheck
+            #deferred
             let __etag_output = (async move || -> #output_ty #block)().await;
             __etag_respond(__etag_request, __etag_output)
         }
     }
+}
+
+/// The handler's arguments with the last one replaced by a `Deferred<T, _>` extracted after the
+/// precheck, and the `let` that extracts it; unchanged when there is no precheck, or when the
+/// precheck uses what the last argument binds (a `Path(id)` it needs).
+fn defer_last_argument(
+    inputs: &Punctuated<FnArg, Token![,]>,
+    precheck: Option<&syn::Expr>,
+    private: &TokenStream,
+) -> (TokenStream, Option<TokenStream>) {
+    let mut args: Vec<&FnArg> = inputs.iter().collect();
+    let last = match (args.last(), precheck) {
+        (Some(FnArg::Typed(last)), Some(precheck))
+            if !super::bindings::precheck_uses(&last.pat, precheck) =>
+        {
+            last
+        }
+        _ => return (quote!(#inputs), None),
+    };
+    args.pop();
+    let syn::PatType { attrs, pat, ty, .. } = last;
+    let deferred = quote_spanned! {ty.span()=>
+        let #pat: #ty = match __etag_body.extract().await {
+            ::core::result::Result::Ok(__etag_value) => __etag_value,
+            ::core::result::Result::Err(__etag_rejection) => return __etag_rejection,
+        };
+    };
+    (
+        quote!(#(#args,)* #(#attrs)* __etag_body: #private::Deferred<#ty, __EtagVia>),
+        Some(deferred),
+    )
 }
 
 /// For every argument but the last, a check that it is a parts extractor, spanned at its type:
@@ -243,6 +280,32 @@ mod tests {
         assert!(!expanded.contains("require_is_for_writes"));
         // Not spelled `Result<…>`: the general entry point.
         assert!(expanded.contains("my :: etag :: __private :: admit :: < Order , false ,"));
+    }
+
+    #[test]
+    fn with_a_precheck_the_body_is_extracted_after_it() {
+        let expanded = expand(
+            quote!(require, precheck = db.version(id).await),
+            quote! {
+                async fn put(State(db): State<Db>, Path(id): Path<u64>, pre: Preconditions,
+                             Json(input): Json<Input>) -> Result<Written<O>, E> { body(input) }
+            },
+        );
+        assert!(
+            expanded.contains(
+                "pre : Preconditions , __etag_body : :: etag_core :: __private :: Deferred < \
+                 Json < Input > , __EtagVia >)"
+            ),
+            "{expanded}"
+        );
+        let precheck = expanded
+            .find("__private :: precheck")
+            .expect("the precheck");
+        let extract = expanded
+            .find("let Json (input) : Json < Input > = match __etag_body . extract () . await")
+            .expect("the deferred extraction");
+        let body = expanded.find("body (input)").expect("the body");
+        assert!(precheck < extract && extract < body);
     }
 
     #[test]
