@@ -1,7 +1,7 @@
 //! RFC 9457 problem details (`application/problem+json`).
 
 use http::{HeaderName, StatusCode};
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// The media type of a problem details body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -11,11 +11,10 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// The `type` is `about:blank`, so `title` is the status's reason phrase and `detail` says what
 /// happened and what the client should do. `header` is an extension member naming the request
 /// header at fault, when there is one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ProblemDetails {
     /// A URI reference identifying the problem type; `about:blank` means "see the status".
-    #[serde(rename = "type")]
     pub problem_type: String,
     /// A short summary: the reason phrase of the status.
     pub title: String,
@@ -24,8 +23,24 @@ pub struct ProblemDetails {
     /// What went wrong in this occurrence, and what to do about it.
     pub detail: String,
     /// The request header at fault (extension member).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<String>,
+}
+
+/// The RFC 9457 members: `type`, `title`, `status`, `detail`, and `header` when there is one.
+impl Serialize for ProblemDetails {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let members = 4 + usize::from(self.header.is_some());
+        let mut problem = serializer.serialize_struct("ProblemDetails", members)?;
+        problem.serialize_field("type", &self.problem_type)?;
+        problem.serialize_field("title", &self.title)?;
+        problem.serialize_field("status", &self.status)?;
+        problem.serialize_field("detail", &self.detail)?;
+        match &self.header {
+            Some(header) => problem.serialize_field("header", header)?,
+            None => problem.skip_field("header")?,
+        }
+        problem.end()
+    }
 }
 
 impl ProblemDetails {
@@ -48,6 +63,7 @@ impl ProblemDetails {
     }
 
     /// The JSON body.
+    #[cfg(feature = "json")]
     pub fn to_json(&self) -> Vec<u8> {
         // Serializing a struct of strings and an integer cannot fail.
         serde_json::to_vec(self).unwrap_or_default()
@@ -76,7 +92,7 @@ mod tests {
     fn serializes_rfc_9457_members() {
         let problem = ProblemDetails::new(StatusCode::PRECONDITION_FAILED, "stale")
             .for_header(&http::header::IF_MATCH);
-        let json: serde_json::Value = serde_json::from_slice(&problem.to_json()).expect("json");
+        let json = serde_json::to_value(&problem).expect("json");
         assert_eq!(
             json,
             serde_json::json!({
@@ -87,5 +103,10 @@ mod tests {
                 "header": "If-Match",
             })
         );
+        // Without a header at fault, the member is left out, not `null`.
+        let plain = ProblemDetails::new(StatusCode::PRECONDITION_REQUIRED, "send one");
+        let json = serde_json::to_value(&plain).expect("json");
+        assert!(json.get("header").is_none(), "{json}");
+        assert_eq!(json["status"], 428);
     }
 }
