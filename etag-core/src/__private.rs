@@ -2,6 +2,7 @@
 //! release; only the macros may use them.
 
 pub use crate::canonical::field_hasher::{FieldHasher, TagField};
+pub use crate::canonical::left_out::{LeftOut, NotShown, ShownIfSerialize, left_out_field};
 pub use crate::entity_tag::EntityTag;
 pub use crate::last_modified::LastModified;
 pub use crate::version::Version;

@@ -44,7 +44,8 @@
 //! # Tags from your types
 //!
 //! With the `derive` feature, `#[derive(Versioned)]` computes a strong tag from the fields that
-//! make up a value's state (`#[etag(skip)]` leaves identity and bookkeeping out), or takes it from
+//! make up a value's state (`#[etag(id)]` leaves the identity the URL names out, `#[etag(skip)]`
+//! what the body does not show), or takes it from
 //! a version column (`#[etag(version)]`); `#[etag(weak)]` makes it weak and
 //! `#[etag(last_modified)]` names the modification time. Selected fields are hashed through the
 //! [`canonical`] encoding, a documented, stable contract: the same value has the same tag in every
@@ -75,10 +76,10 @@ mod header;
 mod precondition;
 // The axum integration: extractors, responses, and the `#[conditional]` runtime.
 // The validator cache in Redis that prechecks can answer from.
-#[cfg(feature = "redis")]
-pub mod cache;
 #[cfg(feature = "axum")]
 mod axum;
+#[cfg(feature = "redis")]
+pub mod cache;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};

@@ -20,8 +20,8 @@ mod versioned;
 ///
 /// #[derive(Versioned)]
 /// struct Order {
-///     #[etag(skip)]
-///     id: u64,                       // identity, not state
+///     #[etag(id)]
+///     id: u64,                       // identity, named by the URL: not in the tag
 ///     customer: String,              // every field not skipped is part of the tag
 ///     items: Vec<(String, u32)>,
 ///     #[etag(last_modified)]
@@ -49,7 +49,10 @@ mod versioned;
 /// # Attributes
 ///
 /// On fields (one selection style per struct, or per enum variant):
-/// - `#[etag(skip)]`: leave the field out of the tag; every other field is in it.
+/// - `#[etag(skip)]`: leave the field out of the tag; every other field is in it. For data the
+///   body does not show (with `#[serde(skip)]`): see "The tag covers the body" below.
+/// - `#[etag(id)]`: the resource's identity, which the URL already names: left out of the tag,
+///   and the body may show it. Works with either selection style.
 /// - `#[etag(include)]`: put the field in the tag; with it, the fields of the same struct or
 ///   variant without it are left out. In an enum, `include` in one variant does not change the
 ///   others: a variant with no `include` keeps every field that is not skipped.
@@ -68,6 +71,33 @@ mod versioned;
 /// types get only the bounds their fields need, on the field types (`Vec<T>: Serialize` for a
 /// hashed `Vec<T>`, `Version`, `LastModified`): a field `S::Id` needs `S::Id: Serialize`, not
 /// `S: Serialize`, and a `PhantomData<T>` field asks nothing of `T`.
+///
+/// # The tag covers the body
+///
+/// A tag that stays the same while the body changes is a stale-cache bug: caches send
+/// `If-None-Match`, get a 304 because the tag still matches, and keep serving the old body. So the
+/// tag must cover everything the representation shows except what the URL identifies, and when
+/// the type is `serde::Serialize` the derive enforces it: a field left out of the tag (by
+/// `#[etag(skip)]`, or by not being `#[etag(include)]`d) that serde still serializes is a compile
+/// error at the field. Mark the identity `#[etag(id)]`, or give data the body does not show
+/// `#[serde(skip)]` (or `#[serde(skip_serializing)]`) as well.
+///
+/// Exempt, because they cannot hide a change: the `#[etag(last_modified)]` field (it changes on
+/// every write, and `Last-Modified` shows it anyway), every field of an `#[etag(version)]` struct
+/// (the version moves on every write), fields of a `#[serde(skip)]` variant, and types with
+/// `#[serde(into = "…")]` (their body is another type's). The check sees `Serialize` as the
+/// impl is type-checked: for a generic type whose `Serialize` depends on its parameters it
+/// cannot tell, and says nothing.
+///
+/// ```compile_fail,E0277
+/// # use etag_core::Versioned;
+/// #[derive(serde::Serialize, Versioned)]
+/// struct Product {
+///     name: String,
+///     #[etag(skip)]
+///     stock: u32,    // error: left out of the tag but serialized into the body
+/// }
+/// ```
 ///
 /// # Stable tags
 ///

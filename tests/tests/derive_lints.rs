@@ -12,8 +12,8 @@ use etag_core::Versioned;
 /// A documented type with every kind of field.
 #[derive(Versioned)]
 pub struct Documented<'a, T> {
-    /// Skipped.
-    #[etag(skip)]
+    /// The identity.
+    #[etag(id)]
     pub id: u64,
     /// Hashed.
     pub name: &'a str,

@@ -60,7 +60,7 @@ impl FieldHasher {
 #[diagnostic::on_unimplemented(
     message = "the field type `{Self}` cannot be hashed into an entity tag: it does not implement `serde::Serialize`",
     label = "this field is part of the tag",
-    note = "derive or implement `serde::Serialize` for `{Self}`, or leave the field out of the tag with `#[etag(skip)]`"
+    note = "derive or implement `serde::Serialize` for `{Self}`, or leave the field out of the tag with `#[etag(skip)]` (and `#[serde(skip)]` if the body does not show it)"
 )]
 pub trait TagField: Serialize {}
 

@@ -105,6 +105,7 @@ pub(crate) mod collection;
 mod encoder;
 mod error;
 pub(crate) mod field_hasher;
+pub(crate) mod left_out;
 mod map;
 mod marker;
 mod sink;

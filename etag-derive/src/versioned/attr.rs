@@ -22,6 +22,7 @@ pub(crate) struct ContainerAttrs {
 #[derive(Default)]
 pub(crate) struct FieldAttrs {
     pub(crate) skip: Option<syn::Path>,
+    pub(crate) id: Option<syn::Path>,
     pub(crate) include: Option<syn::Path>,
     pub(crate) version: Option<syn::Path>,
     pub(crate) last_modified: Option<syn::Path>,
@@ -87,6 +88,7 @@ pub(crate) fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
         let (slot, name) =
             match key.as_str() {
                 symbol::SKIP => (&mut parsed.skip, symbol::SKIP),
+                symbol::ID => (&mut parsed.id, symbol::ID),
                 symbol::INCLUDE => (&mut parsed.include, symbol::INCLUDE),
                 symbol::VERSION => (&mut parsed.version, symbol::VERSION),
                 symbol::LAST_MODIFIED => (&mut parsed.last_modified, symbol::LAST_MODIFIED),
@@ -208,7 +210,7 @@ fn set_once(
 
 /// Consumes `= value` or `(...)` after a key whose error is already recorded, so the next keys
 /// of the same attribute are still read.
-fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+pub(crate) fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<syn::Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {

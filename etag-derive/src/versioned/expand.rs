@@ -76,6 +76,7 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
     };
 
     let shadows = shadow_user_items(plan);
+    let left_out = left_out_but_shown(plan, &private);
     let last_modified_fn = last_modified_body.map(|body| {
         quote! {
             fn last_modified(&self) -> #private::Option<#private::SystemTime> {
@@ -100,6 +101,7 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
             #[automatically_derived]
             impl #impl_generics #private::Versioned for #ident #ty_generics #where_clause {
                 fn etag(&self) -> #private::EntityTag {
+                    #left_out
                     #shadows
                     #etag_body
                 }
@@ -107,6 +109,37 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
                 #last_modified_fn
             }
         };
+    }
+}
+
+/// For each field left out of the tag that serde may write: a check, spanned at the field, that
+/// fails to compile when `Self: Serialize` (see etag-core's `canonical::left_out`). A type that
+/// does not serialize compiles it to nothing.
+fn left_out_but_shown(plan: &Plan<'_>, private: &TokenStream) -> TokenStream {
+    let parts: Vec<&Part<'_>> = match &plan.shape {
+        Shape::Struct(part) => vec![part],
+        Shape::Enum(variants) => variants.iter().map(|(_, part)| part).collect(),
+    };
+    let checks: Vec<TokenStream> = parts
+        .iter()
+        .flat_map(|part| &part.left_out)
+        .map(|field| {
+            // At the name (or, for a tuple field, the type): the error is about this field.
+            let span = match &field.original.ident {
+                Some(ident) => ident.span(),
+                None => field.ty.span(),
+            };
+            quote_spanned! {span=>
+                #private::left_out_field((&#private::LeftOut::<Self>::PROBE).shown());
+            }
+        })
+        .collect();
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        use #private::{NotShown as _, ShownIfSerialize as _};
+        #(#checks)*
     }
 }
 

@@ -9,6 +9,7 @@ mod check;
 mod ctxt;
 mod expand;
 mod fallback;
+mod serde_attr;
 mod symbol;
 
 use proc_macro2::TokenStream;
@@ -64,7 +65,7 @@ mod tests {
     fn expansion_of_a_generic_struct() {
         let actual = expand(quote! {
             struct Order<T> {
-                #[etag(skip)]
+                #[etag(id)]
                 id: u64,
                 items: Vec<T>,
                 #[etag(last_modified)]
@@ -141,6 +142,10 @@ mod tests {
                 #[automatically_derived]
                 impl my::etag::__private::Versioned for Status {
                     fn etag(&self) -> my::etag::__private::EntityTag {
+                        // The skipped field `0` must not be in a serialized body.
+                        use my::etag::__private::{NotShown as _, ShownIfSerialize as _};
+                        my::etag::__private::left_out_field(
+                            (&my::etag::__private::LeftOut::<Self>::PROBE).shown());
                         #[allow(dead_code, non_snake_case)]
                         fn __field_1() {}
                         #[allow(dead_code, non_snake_case)]

@@ -3,6 +3,7 @@
 pub(crate) const ETAG: &str = "etag";
 
 pub(crate) const SKIP: &str = "skip";
+pub(crate) const ID: &str = "id";
 pub(crate) const INCLUDE: &str = "include";
 pub(crate) const VERSION: &str = "version";
 pub(crate) const LAST_MODIFIED: &str = "last_modified";
@@ -11,7 +12,7 @@ pub(crate) const WEAK: &str = "weak";
 pub(crate) const CRATE: &str = "crate";
 
 /// Field keys, in the order the "expected one of" messages list them.
-pub(crate) const FIELD_KEYS: &[&str] = &[SKIP, INCLUDE, VERSION, LAST_MODIFIED];
+pub(crate) const FIELD_KEYS: &[&str] = &[SKIP, ID, INCLUDE, VERSION, LAST_MODIFIED];
 /// Struct and enum keys.
 pub(crate) const CONTAINER_KEYS: &[&str] = &[WEAK, CRATE];
 

@@ -1,4 +1,4 @@
-//! Products: `{name, price, stock}`, with a weak tag that leaves out the stock level.
+//! Products: `{name, price, stock}`, with a weak tag over everything the body shows.
 
 use std::time::SystemTime;
 
@@ -24,7 +24,7 @@ pub struct ProductBody {
     /// The unit price; a non-negative number. Whole numbers are shown without a fraction.
     #[serde(serialize_with = "serialize_price")]
     pub price: f64,
-    /// Units in stock; a non-negative integer. Not part of the entity tag.
+    /// Units in stock; a non-negative integer.
     pub stock: u32,
 }
 
@@ -51,8 +51,8 @@ fn serialize_price<S: Serializer>(price: &f64, serializer: S) -> Result<S::Ok, S
 
 /// A stored product: its fields and when it last changed.
 ///
-/// The entity tag is weak and covers the name and the price only: a stock change leaves the tag
-/// alone (caches may keep the representation they have) but moves `Last-Modified`. A weak tag
+/// The entity tag is weak and covers the name, the price and the stock: everything the body shows,
+/// so a cache never keeps serving an old stock level after a 304. A weak tag
 /// never satisfies `If-Match` (RFC 9110 §13.1.1 compares strongly), so replacing a product is
 /// guarded by `If-Unmodified-Since` (or `If-Match: *`); the store gives every write of a product
 /// its own second so that the date check is exact.
@@ -64,8 +64,7 @@ pub struct Product {
     /// The unit price.
     #[serde(serialize_with = "serialize_price")]
     pub price: f64,
-    /// Units in stock: shown, but not part of the tag.
-    #[etag(skip)]
+    /// Units in stock.
     pub stock: u32,
     /// When it was last written, in whole seconds.
     #[serde(skip)]
@@ -104,9 +103,9 @@ mod tests {
     }
 
     #[test]
-    fn the_tag_is_weak_and_leaves_out_stock() {
+    fn the_tag_is_weak_and_covers_the_stock() {
         assert!(product(1.5, 1).etag().is_weak());
-        assert_eq!(product(1.5, 1).etag(), product(1.5, 900).etag());
+        assert_ne!(product(1.5, 1).etag(), product(1.5, 900).etag());
         assert_ne!(product(1.5, 1).etag(), product(1.25, 1).etag());
         assert_eq!(product(0.0, 1).etag(), product(-0.0, 1).etag());
     }
