@@ -3,8 +3,9 @@
 
 use proc_macro::TokenStream;
 
+mod attr_util;
 mod conditional;
-
+mod ctxt;
 mod versioned;
 
 /// Derives `etag_core::Versioned` from the fields of a struct or enum.
@@ -61,6 +62,13 @@ mod versioned;
 /// - `#[etag(last_modified)]`: the field's time is `Versioned::last_modified`, through
 ///   `etag_core::LastModified` (`SystemTime`, `chrono` and `time` types behind features, and
 ///   `Option`s of them). It is not hashed into the tag.
+/// - `#[etag(with = path::to::function)]`: hash what `function(&field)` returns instead of the
+///   field (any `Serialize` value, borrowed from the field or not). For an unordered set, one
+///   line: `#[etag(with = etag_core::canonical::sorted)]` hashes its elements in ascending order,
+///   exactly as a `BTreeSet` of them would be. For a foreign type without a suitable
+///   `Serialize`, name a function returning its state (say `fn url(u: &Url) -> &str`). serde's
+///   `#[serde(serialize_with = …)]` changes the body, not the tag: the derive hashes the field's
+///   own `Serialize` unless `with` says otherwise.
 ///
 /// On the struct or enum:
 /// - `#[etag(weak)]`: the tags are weak (`W/"…"`): use it when equal tags mean "equivalent", not
@@ -102,10 +110,25 @@ mod versioned;
 /// # Stable tags
 ///
 /// A hashed field whose type mentions `HashSet` (`HashSet<T>`, `Vec<HashSet<T>>`, …) is a
-/// compile error: a `HashSet` iterates in a different order in every process, so the same value
-/// would get a different tag on every replica. Use a `BTreeSet`, or skip the field. The derive
-/// sees only the type as written: a type alias, or a type of your own that holds a `HashSet` and
-/// serializes it as it iterates, is not caught. `HashMap` is fine: the encoding sorts map entries.
+/// compile error unless it has `#[etag(with = …)]`: a `HashSet` iterates in a different order in
+/// every process, so the same value would get a different tag on every replica. Hash it through
+/// `#[etag(with = etag_core::canonical::sorted)]`, or use a `BTreeSet`. The derive sees only the
+/// type as written: a type alias, or a type of your own that holds a `HashSet` and serializes it
+/// as it iterates, is not caught. `HashMap` is fine: the encoding sorts map entries.
+///
+/// ```
+/// use std::collections::HashSet;
+/// use etag_core::Versioned;
+///
+/// #[derive(Versioned)]
+/// struct Article {
+///     #[etag(with = etag_core::canonical::sorted)]
+///     tags: HashSet<String>,
+/// }
+/// # let a = Article { tags: HashSet::from(["x".to_owned(), "y".to_owned()]) };
+/// # let b = Article { tags: HashSet::from(["y".to_owned(), "x".to_owned()]) };
+/// # assert_eq!(a.etag(), b.etag());
+/// ```
 ///
 /// A field whose `Serialize` implementation returns an error does not fail the tag: the error's
 /// message is encoded in place of the rest of that field's value (see `etag_core::canonical`).

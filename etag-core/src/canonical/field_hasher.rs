@@ -8,9 +8,10 @@ use super::marker::{self, DOMAIN};
 use super::sink::{HashSink, Sink};
 use crate::entity_tag::EntityTag;
 
-/// Hashes a value's selected fields into an entity tag. The derive writes
-/// `FieldHasher::for_struct()`, one `field` call per selected field in declaration order, then
-/// `finish`. The result equals [`canonical::tag`](super::tag) of a struct holding just those fields.
+/// Hashes a value's selected fields into an entity tag. The derive writes one chain:
+/// `FieldHasher::for_struct()`, one `.field(name, value)` per selected field in declaration order,
+/// then `.finish(weak)`, so it binds no local. The result equals [`canonical::tag`](super::tag) of
+/// a struct holding just those fields.
 pub struct FieldHasher {
     sink: HashSink,
 }
@@ -42,13 +43,14 @@ impl FieldHasher {
 
     /// Adds one field: its name, then its value.
     #[inline]
-    pub fn field<T: TagField + ?Sized>(&mut self, name: &str, value: &T) {
+    pub fn field<T: TagField + ?Sized>(&mut self, name: &str, value: &T) -> &mut Self {
         encode_field(&mut self.sink, name, value);
+        self
     }
 
     /// The tag: the first 128 bits of the digest, weak if asked.
     #[inline]
-    pub fn finish(mut self, weak: bool) -> EntityTag {
+    pub fn finish(&mut self, weak: bool) -> EntityTag {
         self.sink.write_byte(marker::END);
         let tag = EntityTag::from_digest(&self.sink.finalize());
         if weak { tag.into_weak() } else { tag }

@@ -56,7 +56,11 @@
 //!   `["a", "bc"]`, and two structs whose field values are swapped.
 //! - Maps are order-independent, so a `HashMap` gives the same tag in every process. Sequences are
 //!   ordered: a `HashSet` iterates in a per-process order and so does **not** give stable tags. Use
-//!   a `BTreeSet` (or sort in a `serialize_with`) for sets that are part of the state.
+//!   a `BTreeSet`, or keep the `HashSet` and mark the field
+//!   `#[etag(with = etag_core::canonical::sorted)]`: the derive then hashes [`sorted`]'s result,
+//!   which encodes exactly like the same elements in a `BTreeSet`. (The derive hashes the field's
+//!   own `Serialize`, not serde's field attributes: `#[serde(serialize_with = …)]` changes the
+//!   body, never the tag. `#[etag(with = …)]` is the way to change what is hashed.)
 //! - Types that serialize differently for human-readable formats (UUIDs, IP addresses) use their
 //!   compact form: the encoder says it is not human-readable.
 //!
@@ -109,11 +113,13 @@ pub(crate) mod left_out;
 mod map;
 mod marker;
 mod sink;
+mod with;
 
 use serde::Serialize;
 
 pub use self::marker::DOMAIN;
 use self::sink::{HashSink, Sink};
+pub use self::with::{deduplicated, sorted};
 use crate::entity_tag::EntityTag;
 
 /// The canonical encoding of `value` (without [`DOMAIN`]), for debugging and for tests.

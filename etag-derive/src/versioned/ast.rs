@@ -4,8 +4,8 @@
 use syn::{Data, DeriveInput, Fields, Ident, Member, Type};
 
 use super::attr::{self, ContainerAttrs, FieldAttrs};
-use super::ctxt::Ctxt;
 use super::serde_attr;
+use crate::ctxt::Ctxt;
 
 pub(crate) struct Container<'a> {
     pub(crate) input: &'a DeriveInput,

@@ -5,8 +5,8 @@ use syn::Ident;
 
 use super::ast::{Body, Container, Field};
 use super::attr::describe;
-use super::ctxt::Ctxt;
 use super::symbol::{ID, INCLUDE, LAST_MODIFIED, SKIP, VERSION};
+use crate::ctxt::Ctxt;
 
 /// What the generated impl computes.
 pub(crate) struct Plan<'c> {
@@ -107,14 +107,15 @@ pub(crate) fn check<'c>(cx: &mut Ctxt, container: &'c Container<'c>) -> Option<P
 /// afterwards; the type has to. Only the written type can be seen: an alias hides the set.
 fn check_hash_set(cx: &mut Ctxt, field: &Field<'_>) {
     let ty = field.ty;
-    if mentions_ident(quote::quote!(#ty), "HashSet") {
+    // `with` is the escape hatch: the function's result is hashed, not the set.
+    if !field.attrs.with_written && mentions_ident(quote::quote!(#ty), "HashSet") {
         cx.error_spanned_by(
             ty,
             format!(
-                "{} cannot be part of the tag: a `HashSet` iterates in a different order in \
+                "{} cannot be hashed as it is: a `HashSet` iterates in a different order in \
                  every process, so the same value would get a different tag on every replica and \
-                 after every restart; use a `BTreeSet` (which is ordered), or leave the field \
-                 out with `#[etag(skip)]`",
+                 after every restart; hash it sorted with \
+                 `#[etag(with = etag_core::canonical::sorted)]`, or use a `BTreeSet`",
                 describe(&field.member)
             ),
         );
@@ -130,9 +131,26 @@ fn mentions_ident(tokens: proc_macro2::TokenStream, name: &str) -> bool {
     })
 }
 
-/// One field takes one role: skipped, included, the version, or the modification time.
+/// One field takes one role: skipped, the identity, included, the version, or the modification
+/// time; `with` only goes with a role that hashes the field.
 fn check_combinations(cx: &mut Ctxt, field: &Field<'_>) {
     let present = field.attrs.present();
+    if let Some((with, _)) = &field.attrs.with {
+        for (key, _) in present.iter().filter(|(key, _)| *key != INCLUDE) {
+            cx.error_spanned_by(
+                with,
+                format!(
+                    "`with` cannot be combined with `{key}`: `with` says how a field is hashed \
+                     into the tag, and {}",
+                    if *key == VERSION {
+                        "the version field is not hashed (the tag is the version itself)"
+                    } else {
+                        "this field is not hashed at all"
+                    }
+                ),
+            );
+        }
+    }
     for (index, (later, path)) in present.iter().enumerate() {
         for (earlier, _) in &present[..index] {
             cx.error_spanned_by(
@@ -244,7 +262,7 @@ fn part<'c>(
                             include,
                             format!(
                                 "`include` cannot be used next to `#[etag(version)]`: the tag \
-                                 comes from the version field {} alone",
+                                 comes from the version ({}) alone",
                                 describe(&version_field.member)
                             ),
                         );
@@ -272,6 +290,21 @@ fn part<'c>(
         }
     };
     let hashed = fields.iter().filter(|field| is_hashed(field)).collect();
+    // With `include` chosen, `with` on a field left out says how to hash what is not hashed.
+    if selection == Selection::Only {
+        for field in fields.iter().filter(|f| !is_hashed(f) && !has_conflict(f)) {
+            if let (Some((with, _)), []) = (&field.attrs.with, field.attrs.present()) {
+                cx.error_spanned_by(
+                    with,
+                    format!(
+                        "`with` on a field that is not part of the tag: the other fields of this \
+                         type are `#[etag(include)]`d, so add `include` to {} as well",
+                        describe(&field.member)
+                    ),
+                );
+            }
+        }
+    }
     // A field out of the tag may be shown if it is the identity (the URL names it) or the
     // modification time (it changes with every write, and `Last-Modified` shows it anyway).
     let left_out = fields

@@ -6,7 +6,6 @@ mod ast;
 mod attr;
 mod bound;
 mod check;
-mod ctxt;
 mod expand;
 mod fallback;
 mod serde_attr;
@@ -16,8 +15,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
+use crate::ctxt::Ctxt;
 use ast::Container;
-use ctxt::Ctxt;
 
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
@@ -73,49 +72,24 @@ mod tests {
             }
         });
         let expected = quote! {
-            #[doc(hidden)]
-            #[allow(
-                non_upper_case_globals,
-                unused_qualifications,
-                clippy::all,
-                clippy::type_repetition_in_bounds,
-                clippy::trait_duplication_in_bounds
-            )]
-            const _: () = {
-                #[automatically_derived]
-                impl<T> ::etag_core::__private::Versioned for Order<T>
-                where
-                    Vec<T>: ::etag_core::__private::TagField
-                {
-                    fn etag(&self) -> ::etag_core::__private::EntityTag {
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_at() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_items() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __hasher() {}
-                        let Self { items: __field_items, .. } = self;
-                        let mut __hasher = ::etag_core::__private::FieldHasher::for_struct();
-                        ::etag_core::__private::FieldHasher::field::<Vec<T> >(
-                            &mut __hasher, "items", __field_items);
-                        ::etag_core::__private::FieldHasher::finish(__hasher, false)
-                    }
-
-                    fn last_modified(&self)
-                        -> ::etag_core::__private::Option<::etag_core::__private::SystemTime>
-                    {
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_at() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_items() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __hasher() {}
-                        let Self { at: __field_at, .. } = self;
-                        <SystemTime as ::etag_core::__private::LastModified>::last_modified(
-                            __field_at)
-                    }
+            #[automatically_derived]
+            #[allow(clippy::type_repetition_in_bounds, clippy::trait_duplication_in_bounds)]
+            impl<T> ::etag_core::__private::Versioned for Order<T>
+            where
+                Vec<T>: ::etag_core::__private::TagField
+            {
+                fn etag(&self) -> ::etag_core::__private::EntityTag {
+                    ::etag_core::__private::FieldHasher::for_struct()
+                        .field::<Vec<T> >("items", &self.items)
+                        .finish(false)
                 }
-            };
+
+                fn last_modified(&self)
+                    -> ::etag_core::__private::Option<::etag_core::__private::SystemTime>
+                {
+                    <SystemTime as ::etag_core::__private::LastModified>::last_modified(&self.at)
+                }
+            }
         };
         assert_eq!(actual, expected.to_string());
     }
@@ -130,42 +104,28 @@ mod tests {
             }
         });
         let expected = quote! {
-            #[doc(hidden)]
-            #[allow(
-                non_upper_case_globals,
-                unused_qualifications,
-                clippy::all,
-                clippy::type_repetition_in_bounds,
-                clippy::trait_duplication_in_bounds
-            )]
-            const _: () = {
-                #[automatically_derived]
-                impl my::etag::__private::Versioned for Status {
-                    fn etag(&self) -> my::etag::__private::EntityTag {
-                        // The skipped field `0` must not be in a serialized body.
-                        use my::etag::__private::{NotShown as _, ShownIfSerialize as _};
-                        my::etag::__private::left_out_field(
-                            (&my::etag::__private::LeftOut::<Self>::PROBE).shown());
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_1() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __hasher() {}
-                        match self {
-                            Self::Draft { .. } => {
-                                let __hasher = my::etag::__private::FieldHasher::for_variant("Draft");
-                                my::etag::__private::FieldHasher::finish(__hasher, true)
-                            }
-                            Self::Open { 1: __field_1, .. } => {
-                                let mut __hasher =
-                                    my::etag::__private::FieldHasher::for_variant("Open");
-                                my::etag::__private::FieldHasher::field::<String>(
-                                    &mut __hasher, "1", __field_1);
-                                my::etag::__private::FieldHasher::finish(__hasher, true)
-                            }
+            #[automatically_derived]
+            #[allow(clippy::type_repetition_in_bounds, clippy::trait_duplication_in_bounds)]
+            impl my::etag::__private::Versioned for Status {
+                fn etag(&self) -> my::etag::__private::EntityTag {
+                    // The skipped field `0` must not be in a serialized body.
+                    use my::etag::__private::{NotShown as _, ShownIfSerialize as _};
+                    my::etag::__private::left_out_field(
+                        (&my::etag::__private::LeftOut::<Self>::PROBE).shown());
+                    #[allow(dead_code, non_snake_case)]
+                    fn __field_1() {}
+                    match self {
+                        Self::Draft { .. } => {
+                            my::etag::__private::FieldHasher::for_variant("Draft").finish(true)
+                        }
+                        Self::Open { 1: __field_1, .. } => {
+                            my::etag::__private::FieldHasher::for_variant("Open")
+                                .field::<String>("1", __field_1)
+                                .finish(true)
                         }
                     }
                 }
-            };
+            }
         };
         assert_eq!(actual, expected.to_string());
     }

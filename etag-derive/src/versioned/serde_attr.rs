@@ -5,7 +5,7 @@
 
 use syn::Attribute;
 
-use super::attr::skip_value;
+use crate::attr_util::skip_value;
 
 /// `#[serde(skip)]` or `#[serde(skip_serializing)]` on a field or variant: serde never writes it.
 pub(crate) fn skips_serializing(attrs: &[Attribute]) -> bool {
