@@ -4,8 +4,11 @@
 use proc_macro::TokenStream;
 
 mod attr_util;
+mod bound;
 mod conditional;
 mod ctxt;
+mod encode;
+mod name;
 mod versioned;
 
 /// Derives `etag_core::Versioned` from the fields of a struct or enum.
@@ -13,7 +16,9 @@ mod versioned;
 /// The tag is SHA-256 over the selected fields in etag-core's canonical encoding (any
 /// `serde::Serialize` field type works), or the value of one version field. The encoding is a
 /// stable contract: the same value has the same tag in every process and every release (see
-/// `etag_core::canonical`).
+/// `etag_core::canonical`). Field types that implement `etag_core::canonical::Encode` (the
+/// standard types, and your types with `#[derive(Encode)]`) are written without serde's visitor
+/// machinery; the others go through `Serialize`. The bytes, and so the tags, are the same.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -138,6 +143,46 @@ mod versioned;
 pub fn derive_versioned(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     versioned::derive(&input).into()
+}
+
+/// Derives `etag_core::canonical::Encode`: the canonical encoding of a `Serialize` type, written
+/// without serde, so a derived tag that holds this type (`Vec<Item>`, `Option<Customer>`, …) skips
+/// serde's visitor machinery for it. Use it next to `#[derive(Serialize)]` on the types your
+/// `Versioned` types hold:
+///
+/// ```
+/// use etag_core::{Versioned, canonical::Encode};
+///
+/// #[derive(serde::Serialize, Encode)]
+/// struct Item {
+///     sku: String,
+///     #[serde(rename = "qty")]
+///     quantity: u32,
+/// }
+///
+/// #[derive(Versioned)]
+/// struct Cart {
+///     items: Vec<Item>,       // encoded directly: `Vec<Item>: Encode`
+/// }
+///
+/// # let cart = Cart { items: vec![Item { sku: "A-1".into(), quantity: 2 }] };
+/// # #[derive(serde::Serialize)]
+/// # struct Reference<'a> { items: &'a Vec<Item> }
+/// // The same tag as through serde: the bytes are the same.
+/// assert_eq!(cart.etag(), etag_core::canonical::tag(&Reference { items: &cart.items }));
+/// ```
+///
+/// It writes exactly the bytes `#[derive(Serialize)]` makes serde write, so adding or removing it
+/// never changes a tag. It mirrors `rename` and `skip` / `skip_serializing` (and ignores what only
+/// affects deserializing); any other serde attribute that changes serialization (`flatten`,
+/// `serialize_with`, `rename_all`, `tag`, `untagged`, …) is a compile error: leave `Encode` off
+/// such a type and it goes through serde. Do not derive it on a type with a hand-written
+/// `Serialize`: it would encode the fields, not what your impl writes. A field type without
+/// `Encode` is written through its `Serialize`; generic fields need `Encode`.
+#[proc_macro_derive(Encode, attributes(etag))]
+pub fn derive_encode(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    encode::derive(&input).into()
 }
 
 /// Makes an async axum handler answer conditional requests (RFC 9110 §13).

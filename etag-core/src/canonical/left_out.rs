@@ -4,9 +4,9 @@
 //! For each field that `#[derive(Versioned)]` leaves out of the tag (`#[etag(skip)]`, or not
 //! chosen by `#[etag(include)]`) and that serde does not skip either, the derive emits
 //! `left_out_field((&LeftOut::<Self>::PROBE).shown())`, spanned at the field. Method resolution
-//! picks [`ShownIfSerialize`] when the type implements `Serialize` (its impl is on `LeftOut<T>`
-//! itself, which is tried before the autoref'd `&LeftOut<T>` of the fallback, [`NotShown`]).
-//! Only the fallback's result satisfies [`NotShownInTheBody`], so a serialized type gets a
+//! picks `ShownIfSerialize` when the type implements `Serialize` (its impl is on `LeftOut<T>`
+//! itself, which is tried before the autoref'd `&LeftOut<T>` of the fallback, `NotShown`).
+//! Only the fallback's result satisfies `NotShownInTheBody`, so a serialized type gets a
 //! compile error at the field, and any other type compiles to nothing.
 //!
 //! The choice is made where the derive's impl is type-checked: for a generic type it sees only
@@ -64,6 +64,6 @@ pub trait NotShownInTheBody {}
 
 impl NotShownInTheBody for Hidden {}
 
-/// The check itself: compiles only for [`Hidden`].
+/// The check itself: compiles only for `Hidden`.
 #[inline(always)]
 pub fn left_out_field<T: NotShownInTheBody>(_: T) {}

@@ -12,8 +12,8 @@ use syn::spanned::Spanned;
 
 use super::ast::{Container, Field};
 use super::attr::unraw;
-use super::bound::{self, Need};
 use super::check::{Part, Plan, Shape, TagSource};
+use crate::bound::{self, Need};
 
 pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Path) -> TokenStream {
     let private = quote!(#krate::__private);
@@ -182,15 +182,15 @@ fn needs<'c>(plan: &Plan<'c>, private: &TokenStream) -> Vec<Need<'c>> {
     }
     vec![
         Need {
-            fields: serialize,
+            types: serialize.iter().map(|field| field.ty).collect(),
             bound: quote!(#private::TagField),
         },
         Need {
-            fields: version,
+            types: version.iter().map(|field| field.ty).collect(),
             bound: quote!(#private::Version),
         },
         Need {
-            fields: last_modified,
+            types: last_modified.iter().map(|field| field.ty).collect(),
             bound: quote!(#private::LastModified),
         },
     ]
@@ -271,21 +271,31 @@ fn etag_expr(
             };
             let adds = fields.iter().map(|field| {
                 let value = access.of(field);
-                let name = field_name(field);
+                let name = crate::name::encoded(&field_name(field));
+                // `Probe` picks the serde-free `Encode` path when the type has it, serde
+                // otherwise (the same bytes either way).
                 match &field.attrs.with {
                     // The function's result is hashed in place of the field; errors in the call
                     // or in the result's type point at the function.
                     Some((_, function)) => quote_spanned! {function.span()=>
-                        .field(#name, &#function(#value))
+                        .field(#name, (&#private::Probe(&#function(#value))).via())
                     },
                     // `Serialize` is checked here, at the field's type.
                     None => {
                         let ty = field.ty;
-                        quote_spanned! {ty.span()=> .field::<#ty>(#name, #value) }
+                        quote_spanned! {ty.span()=>
+                            .field(#name, (&#private::Probe::<#ty>(#value)).via())
+                        }
                     }
                 }
             });
-            quote!(#start #(#adds)* .finish(#weak))
+            if fields.is_empty() {
+                return quote!(#start.finish(#weak));
+            }
+            quote!({
+                use #private::{ViaEncode as _, ViaSerde as _};
+                #start #(#adds)* .finish(#weak)
+            })
         }
     }
 }

@@ -4,7 +4,6 @@
 
 mod ast;
 mod attr;
-mod bound;
 mod check;
 mod expand;
 mod fallback;
@@ -17,6 +16,7 @@ use syn::DeriveInput;
 
 use crate::ctxt::Ctxt;
 use ast::Container;
+pub(crate) use symbol::ETAG_ATTR;
 
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
@@ -79,9 +79,16 @@ mod tests {
                 Vec<T>: ::etag_core::__private::TagField
             {
                 fn etag(&self) -> ::etag_core::__private::EntityTag {
-                    ::etag_core::__private::FieldHasher::for_struct()
-                        .field::<Vec<T> >("items", &self.items)
-                        .finish(false)
+                    {
+                        use ::etag_core::__private::{ViaEncode as _, ViaSerde as _};
+                        // The name is pre-encoded; `Probe` picks `Encode` or serde.
+                        ::etag_core::__private::FieldHasher::for_struct()
+                            .field(
+                                b"\x06\x05items",
+                                (&::etag_core::__private::Probe::<Vec<T> >(&self.items)).via()
+                            )
+                            .finish(false)
+                    }
                 }
 
                 fn last_modified(&self)
@@ -119,9 +126,15 @@ mod tests {
                             my::etag::__private::FieldHasher::for_variant("Draft").finish(true)
                         }
                         Self::Open { 1: __field_1, .. } => {
-                            my::etag::__private::FieldHasher::for_variant("Open")
-                                .field::<String>("1", __field_1)
-                                .finish(true)
+                            {
+                                use my::etag::__private::{ViaEncode as _, ViaSerde as _};
+                                my::etag::__private::FieldHasher::for_variant("Open")
+                                    .field(
+                                        b"\x06\x011",
+                                        (&my::etag::__private::Probe::<String>(__field_1)).via()
+                                    )
+                                    .finish(true)
+                            }
                         }
                     }
                 }
