@@ -63,21 +63,11 @@ pub(crate) fn write_unsigned_prefixed<W: Sink>(sink: &mut W, prefix: &[u8], valu
     write_integer(sink, prefix, marker::NON_NEGATIVE, value);
 }
 
-/// The marker and the LEB128 magnitude, gathered on the stack and written at once (after
-/// `prefix`): one write instead of one per byte, each of which would check the sink's room.
+/// The marker and the LEB128 magnitude after `prefix`, as one write (see
+/// `Sink::write_prefixed_integer`) instead of one per byte.
 #[inline(always)]
-fn write_integer<W: Sink>(sink: &mut W, prefix: &[u8], marker: u8, mut value: u64) {
-    // A marker and at most ten LEB128 bytes for 64 bits.
-    let mut bytes = [0_u8; 11];
-    bytes[0] = marker;
-    let mut len = 1;
-    while value >= 0x80 {
-        bytes[len] = (value & 0x7f) as u8 | 0x80;
-        value >>= 7;
-        len += 1;
-    }
-    bytes[len] = value as u8;
-    sink.write_two(prefix, &bytes[..=len]);
+fn write_integer<W: Sink>(sink: &mut W, prefix: &[u8], marker: u8, value: u64) {
+    sink.write_prefixed_integer(prefix, marker, value);
 }
 
 /// The same encoding as `write_signed`, for 128-bit values.

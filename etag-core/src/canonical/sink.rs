@@ -30,6 +30,13 @@ pub trait Sink {
         self.write(second);
     }
 
+    /// `prefix`, an integer's marker, then `value` in LEB128: in the hashing sink, straight into
+    /// its buffer after one room check.
+    fn write_prefixed_integer(&mut self, prefix: &[u8], marker: u8, value: u64) {
+        let (bytes, len) = integer_bytes(marker, value);
+        self.write_two(prefix, &bytes[..len]);
+    }
+
     /// `prefix` (a field name's encoding, known at compile time), then a marked write: one
     /// room check for both in the hashing sink.
     fn write_prefixed_marked(&mut self, prefix: &[u8], marker: u8, bytes: &[u8]) {
@@ -206,12 +213,51 @@ impl Sink for HashSink {
     }
 
     #[inline(always)]
+    fn write_prefixed_integer(&mut self, prefix: &[u8], marker: u8, mut value: u64) {
+        if prefix.len() > SMALL {
+            self.write(prefix);
+            let (bytes, len) = integer_bytes(marker, value);
+            self.write(&bytes[..len]);
+            return;
+        }
+        // The prefix, the marker and at most ten LEB128 bytes.
+        self.reserve(SMALL + 11);
+        let at = self.filled;
+        copy_small(&mut self.buffer[at..at + SMALL], prefix);
+        let mut at = at + prefix.len();
+        self.buffer[at] = marker;
+        at += 1;
+        while value >= 0x80 {
+            self.buffer[at] = (value & 0x7f) as u8 | 0x80;
+            value >>= 7;
+            at += 1;
+        }
+        self.buffer[at] = value as u8;
+        self.filled = at + 1;
+    }
+
+    #[inline(always)]
     fn write_byte(&mut self, byte: u8) {
         self.reserve(1);
         let at = self.filled;
         self.buffer[at] = byte;
         self.filled = at + 1;
     }
+}
+
+/// An integer's marker and LEB128 magnitude, and how many of the bytes are used.
+#[inline(always)]
+fn integer_bytes(marker: u8, mut value: u64) -> ([u8; 11], usize) {
+    let mut bytes = [0_u8; 11];
+    bytes[0] = marker;
+    let mut len = 1;
+    while value >= 0x80 {
+        bytes[len] = (value & 0x7f) as u8 | 0x80;
+        value >>= 7;
+        len += 1;
+    }
+    bytes[len] = value as u8;
+    (bytes, len + 1)
 }
 
 /// Copies `bytes` (at most `SMALL` of them) to the start of `dst` (exactly `SMALL` long) with
@@ -337,6 +383,9 @@ mod tests {
             hashed.write_prefixed_marked(prefix, 0x07, &payload);
             plain.write_two(prefix, &payload[payload.len() / 2..]);
             hashed.write_two(prefix, &payload[payload.len() / 2..]);
+            let value = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (i % 64);
+            plain.write_prefixed_integer(prefix, 0x03, value);
+            hashed.write_prefixed_integer(prefix, 0x03, value);
             if i % 7 == 0 {
                 plain.write_byte(0xff);
                 hashed.write_byte(0xff);
