@@ -50,7 +50,9 @@
 //! `#[etag(last_modified)]` names the modification time. Selected fields are hashed through the
 //! [`canonical`] encoding, a documented, stable contract: the same value has the same tag in every
 //! process, on every platform, in every release. Features `chrono` and `time` accept their
-//! date types as [`LastModified`] fields.
+//! date types as [`LastModified`] fields. Nested types that also derive
+//! [`canonical::Encode`] (next to `Serialize`) are hashed without serde's visitor machinery,
+//! with the same bytes.
 
 #![cfg_attr(all(feature = "axum", feature = "derive"), doc = include_str!("../docs/axum.md"))]
 
