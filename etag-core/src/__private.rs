@@ -1,7 +1,13 @@
 //! Not public API: what the macros of `etag-derive` expand to. Paths here may change in any
 //! release; only the macros may use them.
 
-pub use crate::canonical::field_hasher::{FieldHasher, TagField};
+pub use crate::canonical::Encode;
+pub use crate::canonical::field_hasher::{
+    FieldHasher, FieldValue, Open, Probe, TagField, ViaEncode, ViaSerde, encode_end, encode_open,
+    encode_value_via,
+};
+pub use crate::canonical::left_out::{LeftOut, NotShown, ShownIfSerialize, left_out_field};
+pub use crate::canonical::sink::Sink;
 pub use crate::entity_tag::EntityTag;
 pub use crate::last_modified::LastModified;
 pub use crate::version::Version;

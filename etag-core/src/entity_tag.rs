@@ -28,7 +28,72 @@ use http::HeaderValue;
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct EntityTag {
     weak: bool,
-    opaque: Box<[u8]>,
+    opaque: Opaque,
+}
+
+/// How many opaque bytes a tag holds without a heap allocation: a derived tag's 32 hex digits,
+/// and every version number up to `u64::MAX` (20 digits).
+const INLINE: usize = 32;
+
+/// The opaque bytes of a tag: inline when short (every derived and version tag), on the heap
+/// otherwise. Compared and hashed as the bytes they hold, whichever the storage.
+#[derive(Clone)]
+enum Opaque {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<[u8]>),
+}
+
+impl std::ops::Deref for Opaque {
+    type Target = [u8];
+
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        match self {
+            Self::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Self::Heap(bytes) => bytes,
+        }
+    }
+}
+
+impl From<&[u8]> for Opaque {
+    fn from(bytes: &[u8]) -> Self {
+        if bytes.len() <= INLINE {
+            let mut inline = [0; INLINE];
+            inline[..bytes.len()].copy_from_slice(bytes);
+            // `len <= INLINE = 32` fits a `u8`.
+            Self::Inline {
+                len: bytes.len() as u8,
+                bytes: inline,
+            }
+        } else {
+            Self::Heap(bytes.into())
+        }
+    }
+}
+
+impl From<Vec<u8>> for Opaque {
+    fn from(bytes: Vec<u8>) -> Self {
+        if bytes.len() <= INLINE {
+            Self::from(bytes.as_slice())
+        } else {
+            Self::Heap(bytes.into_boxed_slice())
+        }
+    }
+}
+
+impl PartialEq for Opaque {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Opaque {}
+
+impl std::hash::Hash for Opaque {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // As the `Box<[u8]>` it replaced hashed: the bytes, length first.
+        (**self).hash(state);
+    }
 }
 
 /// Why a text is not a valid entity tag.
@@ -130,14 +195,19 @@ impl EntityTag {
     pub fn from_digest(digest: &[u8]) -> Self {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let used = &digest[..digest.len().min(DIGEST_BYTES_IN_TAG)];
-        let mut opaque = Vec::with_capacity(used.len() * 2);
-        for byte in used {
-            opaque.push(HEX[usize::from(byte >> 4)]);
-            opaque.push(HEX[usize::from(byte & 0x0f)]);
+        // Two hex digits per byte: at most 32, which is exactly the inline storage, so a derived
+        // tag never allocates.
+        let mut bytes = [0; INLINE];
+        for (pair, byte) in bytes.chunks_exact_mut(2).zip(used) {
+            pair[0] = HEX[usize::from(byte >> 4)];
+            pair[1] = HEX[usize::from(byte & 0x0f)];
         }
         Self {
             weak: false,
-            opaque: opaque.into(),
+            opaque: Opaque::Inline {
+                len: (used.len() * 2) as u8,
+                bytes,
+            },
         }
     }
 
@@ -396,6 +466,25 @@ mod tests {
         assert!(!w1.strong_eq(&w2) && !w1.weak_eq(&w2));
         assert!(!w1.strong_eq(&s1) && w1.weak_eq(&s1));
         assert!(s1.strong_eq(&s1) && s1.weak_eq(&s1));
+    }
+
+    #[test]
+    fn short_and_long_tags_compare_and_hash_by_their_bytes() {
+        use std::collections::HashSet;
+        // 32 bytes are stored inline, 33 on the heap: the storage must never show.
+        for len in [0, 1, 31, 32, 33, 200] {
+            let text = "a".repeat(len);
+            let built = EntityTag::strong(&text).expect("valid");
+            let parsed = EntityTag::parse(format!("\"{text}\"").as_bytes()).expect("valid");
+            assert_eq!(built, parsed, "length {len}");
+            assert_eq!(built.opaque(), text.as_bytes());
+            assert_eq!(built.to_string(), format!("\"{text}\""));
+            assert!(HashSet::from([built]).contains(&parsed));
+        }
+        assert_ne!(
+            EntityTag::strong("a".repeat(32)).expect("valid"),
+            EntityTag::strong("a".repeat(33)).expect("valid")
+        );
     }
 
     #[test]

@@ -48,12 +48,15 @@
 //! # Tags from your types
 //!
 //! With the `derive` feature, `#[derive(Versioned)]` computes a strong tag from the fields that
-//! make up a value's state (`#[etag(skip)]` leaves identity and bookkeeping out), or takes it from
+//! make up a value's state (`#[etag(id)]` leaves the identity the URL names out, `#[etag(skip)]`
+//! what the body does not show), or takes it from
 //! a version column (`#[etag(version)]`); `#[etag(weak)]` makes it weak and
 //! `#[etag(last_modified)]` names the modification time. Selected fields are hashed through the
 //! [`canonical`] encoding, a documented, stable contract: the same value has the same tag in every
 //! process, on every platform, in every release. Features `chrono` and `time` accept their
-//! date types as [`LastModified`] fields.
+//! date types as [`LastModified`] fields. Nested types that also derive
+//! [`canonical::Encode`] (next to `Serialize`) are hashed without serde's visitor machinery,
+//! with the same bytes.
 
 #![cfg_attr(all(feature = "axum", feature = "derive"), doc = include_str!("../docs/axum.md"))]
 

@@ -3,8 +3,12 @@
 
 use proc_macro::TokenStream;
 
+mod attr_util;
+mod bound;
 mod conditional;
-
+mod ctxt;
+mod encode;
+mod name;
 mod versioned;
 
 /// Derives `etag_core::Versioned` from the fields of a struct or enum.
@@ -12,7 +16,9 @@ mod versioned;
 /// The tag is SHA-256 over the selected fields in etag-core's canonical encoding (any
 /// `serde::Serialize` field type works), or the value of one version field. The encoding is a
 /// stable contract: the same value has the same tag in every process and every release (see
-/// `etag_core::canonical`).
+/// `etag_core::canonical`). Field types that implement `etag_core::canonical::Encode` (the
+/// standard types, and your types with `#[derive(Encode)]`) are written without serde's visitor
+/// machinery; the others go through `Serialize`. The bytes, and so the tags, are the same.
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -20,8 +26,8 @@ mod versioned;
 ///
 /// #[derive(Versioned)]
 /// struct Order {
-///     #[etag(skip)]
-///     id: u64,                       // identity, not state
+///     #[etag(id)]
+///     id: u64,                       // identity, named by the URL: not in the tag
 ///     customer: String,              // every field not skipped is part of the tag
 ///     items: Vec<(String, u32)>,
 ///     #[etag(last_modified)]
@@ -49,7 +55,10 @@ mod versioned;
 /// # Attributes
 ///
 /// On fields (one selection style per struct, or per enum variant):
-/// - `#[etag(skip)]`: leave the field out of the tag; every other field is in it.
+/// - `#[etag(skip)]`: leave the field out of the tag; every other field is in it. For data the
+///   body does not show (with `#[serde(skip)]`): see "The tag covers the body" below.
+/// - `#[etag(id)]`: the resource's identity, which the URL already names: left out of the tag,
+///   and the body may show it. Works with either selection style.
 /// - `#[etag(include)]`: put the field in the tag; with it, the fields of the same struct or
 ///   variant without it are left out. In an enum, `include` in one variant does not change the
 ///   others: a variant with no `include` keeps every field that is not skipped.
@@ -58,6 +67,13 @@ mod versioned;
 /// - `#[etag(last_modified)]`: the field's time is `Versioned::last_modified`, through
 ///   `etag_core::LastModified` (`SystemTime`, `chrono` and `time` types behind features, and
 ///   `Option`s of them). It is not hashed into the tag.
+/// - `#[etag(with = path::to::function)]`: hash what `function(&field)` returns instead of the
+///   field (any `Serialize` value, borrowed from the field or not). For an unordered set, one
+///   line: `#[etag(with = etag_core::canonical::sorted)]` hashes its elements in ascending order,
+///   exactly as a `BTreeSet` of them would be. For a foreign type without a suitable
+///   `Serialize`, name a function returning its state (say `fn url(u: &Url) -> &str`). serde's
+///   `#[serde(serialize_with = …)]` changes the body, not the tag: the derive hashes the field's
+///   own `Serialize` unless `with` says otherwise.
 ///
 /// On the struct or enum:
 /// - `#[etag(weak)]`: the tags are weak (`W/"…"`): use it when equal tags mean "equivalent", not
@@ -69,13 +85,55 @@ mod versioned;
 /// hashed `Vec<T>`, `Version`, `LastModified`): a field `S::Id` needs `S::Id: Serialize`, not
 /// `S: Serialize`, and a `PhantomData<T>` field asks nothing of `T`.
 ///
+/// # The tag covers the body
+///
+/// A tag that stays the same while the body changes is a stale-cache bug: caches send
+/// `If-None-Match`, get a 304 because the tag still matches, and keep serving the old body. So the
+/// tag must cover everything the representation shows except what the URL identifies, and when
+/// the type is `serde::Serialize` the derive enforces it: a field left out of the tag (by
+/// `#[etag(skip)]`, or by not being `#[etag(include)]`d) that serde still serializes is a compile
+/// error at the field. Mark the identity `#[etag(id)]`, or give data the body does not show
+/// `#[serde(skip)]` (or `#[serde(skip_serializing)]`) as well.
+///
+/// Exempt, because they cannot hide a change: the `#[etag(last_modified)]` field (it changes on
+/// every write, and `Last-Modified` shows it anyway), every field of an `#[etag(version)]` struct
+/// (the version moves on every write), fields of a `#[serde(skip)]` variant, and types with
+/// `#[serde(into = "…")]` (their body is another type's). The check sees `Serialize` as the
+/// impl is type-checked: for a generic type whose `Serialize` depends on its parameters it
+/// cannot tell, and says nothing.
+///
+/// ```compile_fail,E0277
+/// # use etag_core::Versioned;
+/// #[derive(serde::Serialize, Versioned)]
+/// struct Product {
+///     name: String,
+///     #[etag(skip)]
+///     stock: u32,    // error: left out of the tag but serialized into the body
+/// }
+/// ```
+///
 /// # Stable tags
 ///
 /// A hashed field whose type mentions `HashSet` (`HashSet<T>`, `Vec<HashSet<T>>`, …) is a
-/// compile error: a `HashSet` iterates in a different order in every process, so the same value
-/// would get a different tag on every replica. Use a `BTreeSet`, or skip the field. The derive
-/// sees only the type as written: a type alias, or a type of your own that holds a `HashSet` and
-/// serializes it as it iterates, is not caught. `HashMap` is fine: the encoding sorts map entries.
+/// compile error unless it has `#[etag(with = …)]`: a `HashSet` iterates in a different order in
+/// every process, so the same value would get a different tag on every replica. Hash it through
+/// `#[etag(with = etag_core::canonical::sorted)]`, or use a `BTreeSet`. The derive sees only the
+/// type as written: a type alias, or a type of your own that holds a `HashSet` and serializes it
+/// as it iterates, is not caught. `HashMap` is fine: the encoding sorts map entries.
+///
+/// ```
+/// use std::collections::HashSet;
+/// use etag_core::Versioned;
+///
+/// #[derive(Versioned)]
+/// struct Article {
+///     #[etag(with = etag_core::canonical::sorted)]
+///     tags: HashSet<String>,
+/// }
+/// # let a = Article { tags: HashSet::from(["x".to_owned(), "y".to_owned()]) };
+/// # let b = Article { tags: HashSet::from(["y".to_owned(), "x".to_owned()]) };
+/// # assert_eq!(a.etag(), b.etag());
+/// ```
 ///
 /// A field whose `Serialize` implementation returns an error does not fail the tag: the error's
 /// message is encoded in place of the rest of that field's value (see `etag_core::canonical`).
@@ -85,6 +143,46 @@ mod versioned;
 pub fn derive_versioned(input: TokenStream) -> TokenStream {
     let input = syn::parse_macro_input!(input as syn::DeriveInput);
     versioned::derive(&input).into()
+}
+
+/// Derives `etag_core::canonical::Encode`: the canonical encoding of a `Serialize` type, written
+/// without serde, so a derived tag that holds this type (`Vec<Item>`, `Option<Customer>`, …) skips
+/// serde's visitor machinery for it. Use it next to `#[derive(Serialize)]` on the types your
+/// `Versioned` types hold:
+///
+/// ```
+/// use etag_core::{Versioned, canonical::Encode};
+///
+/// #[derive(serde::Serialize, Encode)]
+/// struct Item {
+///     sku: String,
+///     #[serde(rename = "qty")]
+///     quantity: u32,
+/// }
+///
+/// #[derive(Versioned)]
+/// struct Cart {
+///     items: Vec<Item>,       // encoded directly: `Vec<Item>: Encode`
+/// }
+///
+/// # let cart = Cart { items: vec![Item { sku: "A-1".into(), quantity: 2 }] };
+/// # #[derive(serde::Serialize)]
+/// # struct Reference<'a> { items: &'a Vec<Item> }
+/// // The same tag as through serde: the bytes are the same.
+/// assert_eq!(cart.etag(), etag_core::canonical::tag(&Reference { items: &cart.items }));
+/// ```
+///
+/// It writes exactly the bytes `#[derive(Serialize)]` makes serde write, so adding or removing it
+/// never changes a tag. It mirrors `rename` and `skip` / `skip_serializing` (and ignores what only
+/// affects deserializing); any other serde attribute that changes serialization (`flatten`,
+/// `serialize_with`, `rename_all`, `tag`, `untagged`, …) is a compile error: leave `Encode` off
+/// such a type and it goes through serde. Do not derive it on a type with a hand-written
+/// `Serialize`: it would encode the fields, not what your impl writes. A field type without
+/// `Encode` is written through its `Serialize`; generic fields need `Encode`.
+#[proc_macro_derive(Encode, attributes(etag))]
+pub fn derive_encode(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    encode::derive(&input).into()
 }
 
 /// Makes an async axum handler answer conditional requests (RFC 9110 §13).

@@ -14,7 +14,7 @@ const ORDER_LINE: &str = "child-order=";
 
 #[derive(Versioned)]
 struct Inventory {
-    #[etag(skip)]
+    #[etag(id)]
     id: u32,
     stock: HashMap<String, (u32, Option<String>)>,
     prices: HashMap<u16, f64>,

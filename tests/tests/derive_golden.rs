@@ -191,7 +191,7 @@ fn golden_tags_of_maps_whatever_the_map_type() {
 /// A derived tag, pinned: the same contract reaches users through the derive.
 #[derive(Versioned)]
 struct Order {
-    #[etag(skip)]
+    #[etag(id)]
     id: u64,
     customer: Customer,
     lines: BTreeMap<String, (u32, f64)>,

@@ -4,7 +4,7 @@
 #![deny(warnings, missing_docs, unused, unused_qualifications, unreachable_pub)]
 #![deny(rust_2018_idioms, clippy::all, clippy::pedantic, clippy::nursery)]
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::SystemTime;
 
 use etag_core::Versioned;
@@ -12,8 +12,8 @@ use etag_core::Versioned;
 /// A documented type with every kind of field.
 #[derive(Versioned)]
 pub struct Documented<'a, T> {
-    /// Skipped.
-    #[etag(skip)]
+    /// The identity.
+    #[etag(id)]
     pub id: u64,
     /// Hashed.
     pub name: &'a str,
@@ -22,6 +22,9 @@ pub struct Documented<'a, T> {
     /// Modification time.
     #[etag(last_modified)]
     pub at: Option<SystemTime>,
+    /// Hashed sorted.
+    #[etag(with = etag_core::canonical::sorted)]
+    pub labels: HashSet<String>,
 }
 
 /// A documented enum.
@@ -73,6 +76,7 @@ fn strictly_linted_derives_work() {
         name: "n",
         extra: HashMap::new(),
         at: None,
+        labels: HashSet::new(),
     };
     assert_eq!(doc.id, 0);
     assert_eq!(doc.last_modified(), None);

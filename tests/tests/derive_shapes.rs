@@ -16,7 +16,7 @@ fn at(seconds: u64) -> SystemTime {
 
 #[derive(Versioned)]
 struct Order {
-    #[etag(skip)]
+    #[etag(id)]
     id: u64,
     customer: String,
     items: Vec<Item>,
@@ -408,4 +408,27 @@ fn crate_path_override() {
         value: BTreeMap::from([("a".into(), 1)]),
     };
     assert_eq!(value.etag().opaque().len(), 32);
+}
+
+/// `#[etag(id)]`: the identity is shown in the body but left out of the tag, so two resources
+/// with the same state share a tag (the URL tells them apart), and the id is not hashed at all.
+#[derive(Serialize, Versioned)]
+struct Shown {
+    #[etag(id)]
+    id: u64,
+    name: &'static str,
+}
+
+#[test]
+fn an_id_is_shown_but_left_out_of_the_tag() {
+    #[derive(Serialize)]
+    struct Selected {
+        name: &'static str,
+    }
+    let a = Shown { id: 1, name: "n" };
+    let b = Shown { id: 2, name: "n" };
+    assert_eq!(a.etag(), b.etag());
+    assert_eq!(a.etag(), canonical::tag(&Selected { name: "n" }));
+    assert_ne!(a.etag(), Shown { id: 1, name: "m" }.etag());
+    assert_eq!(serde_json::to_value(&a).expect("serializes")["id"], 1);
 }

@@ -30,30 +30,48 @@ pub(crate) fn encode_value<W: Sink, T: Serialize + ?Sized>(sink: &mut W, value: 
 }
 
 #[inline(always)]
-fn write_string<W: Sink>(sink: &mut W, text: &str) {
+pub(crate) fn write_string<W: Sink>(sink: &mut W, text: &str) {
     sink.write_marked(marker::STRING, text.as_bytes());
 }
 
 /// The integer encoding: the sign as the marker, then the magnitude in LEB128, so the encoding
 /// depends on the value only, never on the Rust type that held it.
 #[inline(always)]
-fn write_signed<W: Sink>(sink: &mut W, value: i64) {
-    sink.write_byte(if value < 0 {
-        marker::NEGATIVE
-    } else {
-        marker::NON_NEGATIVE
-    });
-    write_leb128_u64(sink, value.unsigned_abs());
+pub(crate) fn write_signed<W: Sink>(sink: &mut W, value: i64) {
+    write_signed_prefixed(sink, &[], value);
 }
 
 #[inline(always)]
-fn write_unsigned<W: Sink>(sink: &mut W, value: u64) {
-    sink.write_byte(marker::NON_NEGATIVE);
-    write_leb128_u64(sink, value);
+pub(crate) fn write_unsigned<W: Sink>(sink: &mut W, value: u64) {
+    write_unsigned_prefixed(sink, &[], value);
+}
+
+/// `prefix` (a field name's encoding), then a signed integer, in one write.
+#[inline(always)]
+pub(crate) fn write_signed_prefixed<W: Sink>(sink: &mut W, prefix: &[u8], value: i64) {
+    let marker = if value < 0 {
+        marker::NEGATIVE
+    } else {
+        marker::NON_NEGATIVE
+    };
+    write_integer(sink, prefix, marker, value.unsigned_abs());
+}
+
+/// `prefix` (a field name's encoding), then an unsigned integer, in one write.
+#[inline(always)]
+pub(crate) fn write_unsigned_prefixed<W: Sink>(sink: &mut W, prefix: &[u8], value: u64) {
+    write_integer(sink, prefix, marker::NON_NEGATIVE, value);
+}
+
+/// The marker and the LEB128 magnitude after `prefix`, as one write (see
+/// `Sink::write_prefixed_integer`) instead of one per byte.
+#[inline(always)]
+fn write_integer<W: Sink>(sink: &mut W, prefix: &[u8], marker: u8, value: u64) {
+    sink.write_prefixed_integer(prefix, marker, value);
 }
 
 /// The same encoding as `write_signed`, for 128-bit values.
-fn write_signed_128<W: Sink>(sink: &mut W, value: i128) {
+pub(crate) fn write_signed_128<W: Sink>(sink: &mut W, value: i128) {
     sink.write_byte(if value < 0 {
         marker::NEGATIVE
     } else {
@@ -65,7 +83,7 @@ fn write_signed_128<W: Sink>(sink: &mut W, value: i128) {
 /// `-0.0` becomes `0.0` and every NaN the one quiet NaN, so values that compare equal (and all
 /// NaNs) encode the same; `f32` widens to `f64` exactly.
 #[inline]
-fn write_float<W: Sink>(sink: &mut W, value: f64) {
+pub(crate) fn write_float<W: Sink>(sink: &mut W, value: f64) {
     let bits = if value.is_nan() {
         0x7ff8_0000_0000_0000
     } else if value == 0.0 {
@@ -459,11 +477,4 @@ impl<W: Sink> ser::SerializeStructVariant for Compound<'_, W> {
     fn end(self) -> Result<(), Error> {
         self.close()
     }
-}
-
-/// Writes one struct field (its name as a string, then its value) the way `serialize_struct`
-/// does; the derive uses it to stream the selected fields.
-pub(crate) fn encode_field<W: Sink, T: Serialize + ?Sized>(sink: &mut W, name: &str, value: &T) {
-    write_string(sink, name);
-    encode_value(sink, value);
 }

@@ -4,6 +4,12 @@
 //! SHA-256. The encoding covers the whole serde data model, so any field type that implements
 //! `serde::Serialize` can be part of a tag, and nested types need no derive of their own.
 //!
+//! Two paths write it. Field types that implement [`Encode`] (the standard types, and your own
+//! with `#[derive(Encode)]` next to `#[derive(Serialize)]`) write their bytes directly; the
+//! others go through their `Serialize` impl and a `serde::Serializer`. Both write exactly the
+//! same bytes ([`to_bytes_direct`] and [`to_bytes`] agree, and the test suite checks it on random
+//! values), so which path a field takes changes the speed, never a tag.
+//!
 //! # A stable contract
 //!
 //! Tags are compared across processes, machines, restarts and releases: every client cache and
@@ -56,7 +62,11 @@
 //!   `["a", "bc"]`, and two structs whose field values are swapped.
 //! - Maps are order-independent, so a `HashMap` gives the same tag in every process. Sequences are
 //!   ordered: a `HashSet` iterates in a per-process order and so does **not** give stable tags. Use
-//!   a `BTreeSet` (or sort in a `serialize_with`) for sets that are part of the state.
+//!   a `BTreeSet`, or keep the `HashSet` and mark the field
+//!   `#[etag(with = etag_core::canonical::sorted)]`: the derive then hashes [`sorted`]'s result,
+//!   which encodes exactly like the same elements in a `BTreeSet`. (The derive hashes the field's
+//!   own `Serialize`, not serde's field attributes: `#[serde(serialize_with = …)]` changes the
+//!   body, never the tag. `#[etag(with = …)]` is the way to change what is hashed.)
 //! - Types that serialize differently for human-readable formats (UUIDs, IP addresses) use their
 //!   compact form: the encoder says it is not human-readable.
 //!
@@ -85,9 +95,10 @@
 //!
 //! # Allocation
 //!
-//! Values stream into the hasher through a fixed stack buffer: nothing is allocated for values
-//! without maps (strings written through `collect_str`, such as dates, are measured first and then
-//! streamed). A map buffers its encoded entries to sort them.
+//! Values stream into the hasher through a fixed stack buffer, and the tag keeps its 32 hex
+//! digits inline: a derived tag allocates nothing for values without maps (strings written
+//! through `collect_str`, such as dates, are measured first and then streamed). A map buffers its
+//! encoded entries to sort them.
 //!
 //! # Example
 //!
@@ -102,18 +113,25 @@
 //! ```
 
 pub(crate) mod collection;
+mod encode;
 mod encoder;
 mod error;
 pub(crate) mod field_hasher;
+pub(crate) mod left_out;
 mod map;
 mod marker;
-mod sink;
+pub(crate) mod sink;
+mod with;
 
 use serde::Serialize;
 
+pub use self::encode::Encode;
 pub use self::marker::DOMAIN;
 use self::sink::{HashSink, Sink};
+pub use self::with::{deduplicated, sorted};
 use crate::entity_tag::EntityTag;
+#[cfg(feature = "derive")]
+pub use etag_derive::Encode;
 
 /// The canonical encoding of `value` (without [`DOMAIN`]), for debugging and for tests.
 ///
@@ -126,6 +144,21 @@ use crate::entity_tag::EntityTag;
 pub fn to_bytes<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     let mut bytes = Vec::new();
     encoder::encode_value(&mut bytes, value);
+    bytes
+}
+
+/// The canonical encoding of `value` written through [`Encode`], without serde: the same bytes
+/// as [`to_bytes`] for every type that implements both (the test suite checks it).
+///
+/// ```
+/// use etag_core::canonical;
+///
+/// let value = (vec![Some(1.5_f64), None], "é", -7_i16);
+/// assert_eq!(canonical::to_bytes_direct(&value), canonical::to_bytes(&value));
+/// ```
+pub fn to_bytes_direct<T: Encode + ?Sized>(value: &T) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    value.encode(&mut bytes);
     bytes
 }
 

@@ -4,12 +4,15 @@
 use syn::{Data, DeriveInput, Fields, Ident, Member, Type};
 
 use super::attr::{self, ContainerAttrs, FieldAttrs};
-use super::ctxt::Ctxt;
+use super::serde_attr;
+use crate::ctxt::Ctxt;
 
 pub(crate) struct Container<'a> {
     pub(crate) input: &'a DeriveInput,
     pub(crate) attrs: ContainerAttrs,
     pub(crate) body: Body<'a>,
+    /// `#[serde(into = "…")]`: the body is another type's, so no field can be said to be shown.
+    pub(crate) serde_into: bool,
 }
 
 pub(crate) enum Body<'a> {
@@ -21,6 +24,8 @@ pub(crate) enum Body<'a> {
 
 pub(crate) struct Variant<'a> {
     pub(crate) ident: &'a Ident,
+    /// `#[serde(skip)]` / `#[serde(skip_serializing)]` on the variant: never in a body.
+    pub(crate) serde_skipped: bool,
     pub(crate) fields: Vec<Field<'a>>,
 }
 
@@ -29,6 +34,10 @@ pub(crate) struct Field<'a> {
     pub(crate) member: Member,
     pub(crate) ty: &'a Type,
     pub(crate) attrs: FieldAttrs,
+    /// The field as written, for errors about the field as a whole.
+    pub(crate) original: &'a syn::Field,
+    /// `#[serde(skip)]` / `#[serde(skip_serializing)]`: serde never writes the field.
+    pub(crate) serde_skipped: bool,
 }
 
 impl<'a> Container<'a> {
@@ -43,6 +52,7 @@ impl<'a> Container<'a> {
                         attr::variant(cx, &variant.attrs);
                         Variant {
                             ident: &variant.ident,
+                            serde_skipped: serde_attr::skips_serializing(&variant.attrs),
                             fields: fields(cx, &variant.fields),
                         }
                     })
@@ -50,7 +60,12 @@ impl<'a> Container<'a> {
             ),
             Data::Union(data) => Body::Union(&data.union_token),
         };
-        Self { input, attrs, body }
+        Self {
+            input,
+            attrs,
+            body,
+            serde_into: serde_attr::serializes_as_another_type(&input.attrs),
+        }
     }
 
     /// Every field of every variant.
@@ -77,6 +92,8 @@ fn fields<'a>(cx: &mut Ctxt, fields: &'a Fields) -> Vec<Field<'a>> {
             },
             ty: &field.ty,
             attrs: attr::field(cx, &field.attrs),
+            original: field,
+            serde_skipped: serde_attr::skips_serializing(&field.attrs),
         })
         .collect()
 }

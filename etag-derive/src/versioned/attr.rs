@@ -1,11 +1,13 @@
 //! Parsing `#[etag(...)]` on the type, its variants and its fields. Parsing records what was
 //! written (with spans for messages); `check.rs` decides whether the combination makes sense.
+//! The helpers shared with `#[conditional]` are in `attr_util`.
 
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Ident, LitStr, Meta, Token};
+use syn::{Attribute, Ident, Meta, Token};
 
-use super::ctxt::Ctxt;
-use super::symbol::{self, CONTAINER_KEYS, FIELD_KEYS};
+use super::symbol::{self, CONTAINER_KEYS, ETAG_ATTR, FIELD_KEYS};
+use crate::attr_util::{self, crate_path, flag, list, set_once, skip_value};
+use crate::ctxt::Ctxt;
 
 /// `#[etag(...)]` on the struct or enum.
 #[derive(Default)]
@@ -22,15 +24,21 @@ pub(crate) struct ContainerAttrs {
 #[derive(Default)]
 pub(crate) struct FieldAttrs {
     pub(crate) skip: Option<syn::Path>,
+    pub(crate) id: Option<syn::Path>,
     pub(crate) include: Option<syn::Path>,
     pub(crate) version: Option<syn::Path>,
     pub(crate) last_modified: Option<syn::Path>,
-    /// Every key above, in source order, for messages about combinations.
+    /// `with = path`: the key, and the function whose result is hashed instead of the field.
+    pub(crate) with: Option<(syn::Path, syn::Path)>,
+    /// Whether `with` was written at all, parsed or not: a field that asked for `with` gets no
+    /// second error about how it would be hashed without it.
+    pub(crate) with_written: bool,
+    /// The role keys above (all but `with`), in source order, for messages about combinations.
     written: Vec<(&'static str, syn::Path)>,
 }
 
 impl FieldAttrs {
-    /// The keys present, in the order they were written.
+    /// The role keys present, in the order they were written.
     pub(crate) fn present(&self) -> &[(&'static str, syn::Path)] {
         &self.written
     }
@@ -41,13 +49,13 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     for_each_key(cx, attrs, |cx, key, meta| {
         match key.as_str() {
             symbol::WEAK => {
-                flag(cx, meta, key.as_str())?;
-                set_once(cx, &mut parsed.weak, meta, key.as_str());
+                flag(cx, ETAG_ATTR, meta)?;
+                set_once(cx, ETAG_ATTR, &mut parsed.weak, meta, meta.path.clone());
             }
-            symbol::CRATE => {
+            attr_util::CRATE => {
                 parsed.krate_written = true;
                 let duplicate = parsed.krate.is_some();
-                let path = crate_path(cx, meta)?;
+                let path = crate_path(cx, ETAG_ATTR, meta)?;
                 if duplicate {
                     cx.error_spanned_by(&meta.path, "duplicate etag attribute `crate`");
                 } else {
@@ -59,9 +67,10 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                 cx.error_spanned_by(
                     &meta.path,
                     format!(
-                        "`{key}` is a field attribute: put `#[etag({key})]` on a field; \
+                        "`{key}` is a field attribute: put `#[etag({key}{})]` on a field; \
                          on the type itself, `#[etag(...)]` accepts {}",
-                        symbol::list(CONTAINER_KEYS)
+                        if key == symbol::WITH { " = …" } else { "" },
+                        list(CONTAINER_KEYS)
                     ),
                 );
             }
@@ -71,7 +80,7 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
                     &meta.path,
                     format!(
                         "unknown etag attribute `{key}`; on a struct or enum, expected one of {}",
-                        symbol::list(CONTAINER_KEYS)
+                        list(CONTAINER_KEYS)
                     ),
                 );
             }
@@ -84,38 +93,55 @@ pub(crate) fn container(cx: &mut Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
 pub(crate) fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     let mut parsed = FieldAttrs::default();
     for_each_key(cx, attrs, |cx, key, meta| {
-        let (slot, name) =
-            match key.as_str() {
-                symbol::SKIP => (&mut parsed.skip, symbol::SKIP),
-                symbol::INCLUDE => (&mut parsed.include, symbol::INCLUDE),
-                symbol::VERSION => (&mut parsed.version, symbol::VERSION),
-                symbol::LAST_MODIFIED => (&mut parsed.last_modified, symbol::LAST_MODIFIED),
-                _ if CONTAINER_KEYS.contains(&key.as_str()) => {
-                    skip_value(meta)?;
-                    cx.error_spanned_by(
+        let (slot, name) = match key.as_str() {
+            symbol::SKIP => (&mut parsed.skip, symbol::SKIP),
+            symbol::ID => (&mut parsed.id, symbol::ID),
+            symbol::INCLUDE => (&mut parsed.include, symbol::INCLUDE),
+            symbol::VERSION => (&mut parsed.version, symbol::VERSION),
+            symbol::LAST_MODIFIED => (&mut parsed.last_modified, symbol::LAST_MODIFIED),
+            symbol::WITH => {
+                parsed.with_written = true;
+                if let Some(function) = with_path(cx, meta)? {
+                    set_once(
+                        cx,
+                        ETAG_ATTR,
+                        &mut parsed.with,
+                        meta,
+                        (meta.path.clone(), function),
+                    );
+                }
+                return Ok(());
+            }
+            _ if CONTAINER_KEYS.contains(&key.as_str()) => {
+                skip_value(meta)?;
+                cx.error_spanned_by(
                     &meta.path,
                     format!(
                         "`{key}` applies to the whole type: put `#[etag({key}{})]` on the struct \
                          or enum, not on a field",
-                        if key == symbol::CRATE { " = \"…\"" } else { "" }
+                        if key == attr_util::CRATE {
+                            " = \"…\""
+                        } else {
+                            ""
+                        }
                     ),
                 );
-                    return Ok(());
-                }
-                _ => {
-                    skip_value(meta)?;
-                    cx.error_spanned_by(
-                        &meta.path,
-                        format!(
-                            "unknown etag attribute `{key}`; on a field, expected one of {}",
-                            symbol::list(FIELD_KEYS)
-                        ),
-                    );
-                    return Ok(());
-                }
-            };
-        flag(cx, meta, name)?;
-        if set_once(cx, slot, meta, name) {
+                return Ok(());
+            }
+            _ => {
+                skip_value(meta)?;
+                cx.error_spanned_by(
+                    &meta.path,
+                    format!(
+                        "unknown etag attribute `{key}`; on a field, expected one of {}",
+                        list(FIELD_KEYS)
+                    ),
+                );
+                return Ok(());
+            }
+        };
+        flag(cx, ETAG_ATTR, meta)?;
+        if set_once(cx, ETAG_ATTR, slot, meta, meta.path.clone()) {
             parsed.written.push((name, meta.path.clone()));
         }
         Ok(())
@@ -123,19 +149,50 @@ pub(crate) fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
     parsed
 }
 
+/// Parses `with = path::to::function`. A quoted path (serde's style) gets told to drop the quotes.
+fn with_path(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<syn::Path>> {
+    let expected = "expected `with = path::to::function`: a function taking a reference to the \
+                    field and returning what to hash instead, like \
+                    `#[etag(with = etag_core::canonical::sorted)]`";
+    if !meta.input.peek(Token![=]) {
+        skip_value(meta)?;
+        cx.error_spanned_by(&meta.path, expected);
+        return Ok(None);
+    }
+    let value = meta.value()?;
+    if value.peek(syn::LitStr) {
+        let literal: syn::LitStr = value.parse()?;
+        cx.error_spanned_by(
+            &literal,
+            format!(
+                "write the function's path without quotes: `with = {}`",
+                literal.value()
+            ),
+        );
+        return Ok(None);
+    }
+    match value.parse::<syn::Expr>()? {
+        syn::Expr::Path(path) if path.qself.is_none() => Ok(Some(path.path)),
+        other => {
+            cx.error_spanned_by(other, expected);
+            Ok(None)
+        }
+    }
+}
+
 /// Enum variants take no `#[etag]` attributes: every one is an error.
 pub(crate) fn variant(cx: &mut Ctxt, attrs: &[Attribute]) {
     for attr in attrs
         .iter()
-        .filter(|attr| attr.path().is_ident(symbol::ETAG))
+        .filter(|attr| attr.path().is_ident(ETAG_ATTR.name))
     {
         cx.error_spanned_by(
             attr,
             format!(
                 "`#[etag]` is not supported on enum variants: put {} on fields, \
                  and {} on the enum",
-                symbol::list(FIELD_KEYS),
-                symbol::list(CONTAINER_KEYS)
+                list(FIELD_KEYS),
+                list(CONTAINER_KEYS)
             ),
         );
     }
@@ -149,7 +206,7 @@ fn for_each_key(
 ) {
     for attr in attrs
         .iter()
-        .filter(|attr| attr.path().is_ident(symbol::ETAG))
+        .filter(|attr| attr.path().is_ident(ETAG_ATTR.name))
     {
         let Meta::List(list) = &attr.meta else {
             cx.error_spanned_by(
@@ -159,7 +216,7 @@ fn for_each_key(
             continue;
         };
         let result = list.parse_nested_meta(|meta| {
-            let key = key_name(&meta.path);
+            let key = attr_util::key_name(&meta.path);
             visit(cx, key, &meta)
         });
         if let Err(error) = result {
@@ -168,88 +225,10 @@ fn for_each_key(
     }
 }
 
-/// The key as written: `skip`, `crate`, or a longer path for messages.
-fn key_name(path: &syn::Path) -> String {
-    path.segments
-        .iter()
-        .map(|segment| segment.ident.to_string())
-        .collect::<Vec<_>>()
-        .join("::")
-}
-
-/// Checks that a flag key has no value (`skip`, not `skip = true`).
-fn flag(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>, key: &str) -> syn::Result<()> {
-    if meta.input.is_empty() || meta.input.peek(Token![,]) {
-        return Ok(());
-    }
-    skip_value(meta)?;
-    cx.error_spanned_by(
-        &meta.path,
-        format!("`{key}` takes no value: write `#[etag({key})]`"),
-    );
-    Ok(())
-}
-
-/// Stores the key, or reports a duplicate; `true` if it was stored.
-fn set_once(
-    cx: &mut Ctxt,
-    slot: &mut Option<syn::Path>,
-    meta: &ParseNestedMeta<'_>,
-    key: &str,
-) -> bool {
-    if slot.is_some() {
-        cx.error_spanned_by(&meta.path, format!("duplicate etag attribute `{key}`"));
-        false
-    } else {
-        *slot = Some(meta.path.clone());
-        true
-    }
-}
-
-/// Consumes `= value` or `(...)` after a key whose error is already recorded, so the next keys
-/// of the same attribute are still read.
-fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.value()?.parse::<syn::Expr>()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        meta.parse_nested_meta(|nested| skip_value(&nested))?;
-    }
-    Ok(())
-}
-
-/// Parses `crate = "path"`. A missing or non-string value is a syntax error; a string that is not
-/// a path is recorded and gives `None`.
-fn crate_path(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<syn::Path>> {
-    let expected = "expected `crate = \"...\"` with the path to etag-core as a string, \
-                    like `#[etag(crate = \"::etag_core\")]`";
-    if !meta.input.peek(Token![=]) {
-        return Err(meta.error(expected));
-    }
-    let value = meta.value()?;
-    let literal = match value.parse::<LitStr>() {
-        Ok(literal) => literal,
-        Err(error) => return Err(syn::Error::new(error.span(), expected)),
-    };
-    match literal.parse::<syn::Path>() {
-        Ok(path) => Ok(Some(path)),
-        Err(_) => {
-            cx.error_spanned_by(
-                &literal,
-                format!(
-                    "`{}` is not a path; `crate` takes the path to etag-core, \
-                     like \"::etag_core\" or \"my_crate::reexports::etag_core\"",
-                    literal.value()
-                ),
-            );
-            Ok(None)
-        }
-    }
-}
-
-/// For messages that name a field: its identifier, or its index for tuple fields.
+/// For messages that name a field: "field `name`", or "field 0" for a tuple field.
 pub(crate) fn describe(member: &syn::Member) -> String {
     match member {
-        syn::Member::Named(ident) => format!("`{}`", unraw(ident)),
+        syn::Member::Named(ident) => format!("field `{}`", unraw(ident)),
         syn::Member::Unnamed(index) => format!("field {}", index.index),
     }
 }

@@ -5,8 +5,8 @@ use syn::Ident;
 
 use super::ast::{Body, Container, Field};
 use super::attr::describe;
-use super::ctxt::Ctxt;
-use super::symbol::{INCLUDE, LAST_MODIFIED, SKIP, VERSION};
+use super::symbol::{ID, INCLUDE, LAST_MODIFIED, SKIP, VERSION};
+use crate::ctxt::Ctxt;
 
 /// What the generated impl computes.
 pub(crate) struct Plan<'c> {
@@ -23,6 +23,9 @@ pub(crate) enum Shape<'c> {
 pub(crate) struct Part<'c> {
     pub(crate) tag: TagSource<'c>,
     pub(crate) last_modified: Option<&'c Field<'c>>,
+    /// Fields left out of a hashed tag that serde may still write into the body: the expansion
+    /// makes each one a compile error if the type is `Serialize` (see `left_out_but_shown`).
+    pub(crate) left_out: Vec<&'c Field<'c>>,
 }
 
 pub(crate) enum TagSource<'c> {
@@ -57,7 +60,8 @@ pub(crate) fn check<'c>(cx: &mut Ctxt, container: &'c Container<'c>) -> Option<P
     let shape = match &container.body {
         Body::Struct(fields) => {
             let selection = check_selection_style(cx, fields, "struct");
-            let part = part(cx, fields, selection, true);
+            let shown = !container.serde_into;
+            let part = part(cx, fields, selection, true, shown);
             if let TagSource::Hashed(hashed) = &part.tag
                 && hashed.is_empty()
             {
@@ -73,7 +77,11 @@ pub(crate) fn check<'c>(cx: &mut Ctxt, container: &'c Container<'c>) -> Option<P
                     // says nothing about the fields of another, which keep every field not
                     // skipped (and so keep tracking their data).
                     let selection = check_selection_style(cx, &variant.fields, "variant");
-                    (variant.ident, part(cx, &variant.fields, selection, false))
+                    let shown = !container.serde_into && !variant.serde_skipped;
+                    (
+                        variant.ident,
+                        part(cx, &variant.fields, selection, false, shown),
+                    )
                 })
                 .collect(),
         ),
@@ -99,14 +107,15 @@ pub(crate) fn check<'c>(cx: &mut Ctxt, container: &'c Container<'c>) -> Option<P
 /// afterwards; the type has to. Only the written type can be seen: an alias hides the set.
 fn check_hash_set(cx: &mut Ctxt, field: &Field<'_>) {
     let ty = field.ty;
-    if mentions_ident(quote::quote!(#ty), "HashSet") {
+    // `with` is the escape hatch: the function's result is hashed, not the set.
+    if !field.attrs.with_written && mentions_ident(quote::quote!(#ty), "HashSet") {
         cx.error_spanned_by(
             ty,
             format!(
-                "{} cannot be part of the tag: a `HashSet` iterates in a different order in \
+                "{} cannot be hashed as it is: a `HashSet` iterates in a different order in \
                  every process, so the same value would get a different tag on every replica and \
-                 after every restart; use a `BTreeSet` (which is ordered), or leave the field \
-                 out with `#[etag(skip)]`",
+                 after every restart; hash it sorted with \
+                 `#[etag(with = etag_core::canonical::sorted)]`, or use a `BTreeSet`",
                 describe(&field.member)
             ),
         );
@@ -122,9 +131,26 @@ fn mentions_ident(tokens: proc_macro2::TokenStream, name: &str) -> bool {
     })
 }
 
-/// One field takes one role: skipped, included, the version, or the modification time.
+/// One field takes one role: skipped, the identity, included, the version, or the modification
+/// time; `with` only goes with a role that hashes the field.
 fn check_combinations(cx: &mut Ctxt, field: &Field<'_>) {
     let present = field.attrs.present();
+    if let Some((with, _)) = &field.attrs.with {
+        for (key, _) in present.iter().filter(|(key, _)| *key != INCLUDE) {
+            cx.error_spanned_by(
+                with,
+                format!(
+                    "`with` cannot be combined with `{key}`: `with` says how a field is hashed \
+                     into the tag, and {}",
+                    if *key == VERSION {
+                        "the version field is not hashed (the tag is the version itself)"
+                    } else {
+                        "this field is not hashed at all"
+                    }
+                ),
+            );
+        }
+    }
     for (index, (later, path)) in present.iter().enumerate() {
         for (earlier, _) in &present[..index] {
             cx.error_spanned_by(
@@ -148,6 +174,15 @@ fn why_exclusive(earlier: &str, later: &str) -> &'static str {
         "the version field is the whole tag; `include` is not needed"
     } else if pair(VERSION, LAST_MODIFIED) {
         "a field cannot be both the version and the modification time"
+    } else if pair(ID, SKIP) {
+        "`id` already leaves the field out of the tag (and lets the body show it); `skip` is \
+         for fields the body does not show"
+    } else if pair(ID, INCLUDE) {
+        "the identity is left out of the tag, an `include`d field is part of it"
+    } else if pair(ID, VERSION) {
+        "the version field is the whole tag, and the identity is not part of it"
+    } else if pair(ID, LAST_MODIFIED) {
+        "a field cannot be both the identity and the modification time"
     } else {
         // `last_modified` with `skip` or `include`.
         "the `last_modified` field is reported as the modification time and never hashed into \
@@ -193,11 +228,14 @@ fn check_selection_style(cx: &mut Ctxt, fields: &[Field<'_>], owner: &str) -> Se
     }
 }
 
+/// `shown`: whether serde may write these fields at all (not inside a `#[serde(skip)]` variant
+/// or a `#[serde(into = "…")]` type).
 fn part<'c>(
     cx: &mut Ctxt,
     fields: &'c [Field<'c>],
     selection: Selection,
     is_struct: bool,
+    shown: bool,
 ) -> Part<'c> {
     let version = single(cx, fields, |field| &field.attrs.version, VERSION);
     let last_modified = single(
@@ -224,34 +262,68 @@ fn part<'c>(
                             include,
                             format!(
                                 "`include` cannot be used next to `#[etag(version)]`: the tag \
-                                 comes from the version field {} alone",
+                                 comes from the version ({}) alone",
                                 describe(&version_field.member)
                             ),
                         );
                     }
                 }
             }
+            // The version moves on every write, so whatever else the body shows is covered.
             return Part {
                 tag: TagSource::Version(version_field),
                 last_modified,
+                left_out: Vec::new(),
             };
         }
     }
-    let hashed = fields
+    let is_hashed = |field: &Field<'_>| {
+        let attrs = &field.attrs;
+        match selection {
+            Selection::Only => attrs.include.is_some(),
+            Selection::AllBut => {
+                attrs.skip.is_none()
+                    && attrs.id.is_none()
+                    && attrs.last_modified.is_none()
+                    && attrs.version.is_none()
+            }
+        }
+    };
+    let hashed = fields.iter().filter(|field| is_hashed(field)).collect();
+    // With `include` chosen, `with` on a field left out says how to hash what is not hashed.
+    if selection == Selection::Only {
+        for field in fields.iter().filter(|f| !is_hashed(f) && !has_conflict(f)) {
+            if let (Some((with, _)), []) = (&field.attrs.with, field.attrs.present()) {
+                cx.error_spanned_by(
+                    with,
+                    format!(
+                        "`with` on a field that is not part of the tag: the other fields of this \
+                         type are `#[etag(include)]`d, so add `include` to {} as well",
+                        describe(&field.member)
+                    ),
+                );
+            }
+        }
+    }
+    // A field out of the tag may be shown if it is the identity (the URL names it) or the
+    // modification time (it changes with every write, and `Last-Modified` shows it anyway).
+    let left_out = fields
         .iter()
         .filter(|field| {
-            let attrs = &field.attrs;
-            match selection {
-                Selection::Only => attrs.include.is_some(),
-                Selection::AllBut => {
-                    attrs.skip.is_none() && attrs.last_modified.is_none() && attrs.version.is_none()
-                }
-            }
+            shown
+                && !is_hashed(field)
+                && !field.serde_skipped
+                && !has_conflict(field)
+                && field.attrs.id.is_none()
+                && field.attrs.last_modified.is_none()
+                // A stray `version` in an enum is reported on its own.
+                && field.attrs.version.is_none()
         })
         .collect();
     Part {
         tag: TagSource::Hashed(hashed),
         last_modified,
+        left_out,
     }
 }
 
@@ -282,11 +354,14 @@ fn nothing_selected(cx: &mut Ctxt, ident: &Ident, fields: &[Field<'_>]) {
             "`{ident}` has no fields, so its tag could never change: derive `Versioned` on a type \
              that holds state, or implement `Versioned` by hand"
         )
-    } else if fields.iter().any(|field| field.attrs.skip.is_some()) {
+    } else if fields
+        .iter()
+        .any(|field| field.attrs.skip.is_some() || field.attrs.id.is_some())
+    {
         format!(
             "no field of `{ident}` is part of its tag, so the tag could never change: remove \
-             `#[etag(skip)]` from the fields that make up its state, or mark a version column \
-             with `#[etag(version)]`"
+             `#[etag(skip)]` or `#[etag(id)]` from the fields that make up its state, or mark a \
+             version column with `#[etag(version)]`"
         )
     } else {
         // Nothing skipped: the only fields are the modification time (or carry conflicting

@@ -1,8 +1,10 @@
-//! Code generation for a checked `Plan`.
+//! Code generation for a checked `Plan`: one `#[automatically_derived] impl`, reaching etag-core
+//! only through `<crate>::__private`.
 //!
-//! The impl sits in `const _: () = { ... };` and reaches etag-core only through
-//! `<crate>::__private`. Calls that involve a field's type are spanned at that type, so when the
-//! type lacks `Serialize`, `Version` or `LastModified` the compiler points at the field.
+//! Structs read their fields as `&self.name`, so they bind no locals at all; enum variants bind
+//! `__field_*` (see [`shadow_user_items`] for why those cannot collide with the user's items).
+//! Calls that involve a field's type are spanned at that type, so when the type lacks
+//! `Serialize`, `Version` or `LastModified` the compiler points at the field.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -10,8 +12,8 @@ use syn::spanned::Spanned;
 
 use super::ast::{Container, Field};
 use super::attr::unraw;
-use super::bound::{self, Need};
 use super::check::{Part, Plan, Shape, TagSource};
+use crate::bound::{self, Need};
 
 pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Path) -> TokenStream {
     let private = quote!(#krate::__private);
@@ -22,23 +24,17 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
 
     let (etag_body, last_modified_body) = match &plan.shape {
         Shape::Struct(part) => {
-            let tag_pattern = pattern(&quote!(Self), &tag_fields(part));
-            let etag = etag_expr(&private, part, plan.weak, None);
-            let last_modified = part.last_modified.map(|field| {
-                let lm_pattern = pattern(&quote!(Self), &[field]);
-                let lm = last_modified_expr(&private, field);
-                quote! {
-                    let #lm_pattern = self;
-                    #lm
-                }
-            });
-            (quote! { let #tag_pattern = self; #etag }, last_modified)
+            let etag = etag_expr(&private, part, plan.weak, None, Access::SelfField);
+            let last_modified = part
+                .last_modified
+                .map(|field| last_modified_expr(&private, field, Access::SelfField));
+            (etag, last_modified)
         }
         Shape::Enum(variants) => {
             let etag_arms = variants.iter().map(|(variant, part)| {
                 let pattern = pattern(&quote!(Self::#variant), &tag_fields(part));
                 let name = unraw(variant);
-                let etag = etag_expr(&private, part, plan.weak, Some(&name));
+                let etag = etag_expr(&private, part, plan.weak, Some(&name), Access::Binding);
                 quote!(#pattern => { #etag })
             });
             // `match *self {}` is how an empty enum proves the method cannot be called.
@@ -47,7 +43,9 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
             } else {
                 quote!(self)
             };
+            let shadows = shadow_user_items(variants.iter().flat_map(|(_, p)| tag_fields(p)));
             let etag = quote! {
+                #shadows
                 match #scrutinee {
                     #(#etag_arms)*
                 }
@@ -60,12 +58,15 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
                         let lm_fields: Vec<&Field<'_>> = part.last_modified.into_iter().collect();
                         let pattern = pattern(&quote!(Self::#variant), &lm_fields);
                         let value = match part.last_modified {
-                            Some(field) => last_modified_expr(&private, field),
+                            Some(field) => last_modified_expr(&private, field, Access::Binding),
                             None => quote!(#private::Option::None),
                         };
                         quote!(#pattern => { #value })
                     });
+                    let shadows =
+                        shadow_user_items(variants.iter().filter_map(|(_, p)| p.last_modified));
                     quote! {
+                        #shadows
                         match self {
                             #(#arms)*
                         }
@@ -75,38 +76,84 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
         }
     };
 
-    let shadows = shadow_user_items(plan);
+    let left_out = left_out_but_shown(plan, &private);
     let last_modified_fn = last_modified_body.map(|body| {
         quote! {
             fn last_modified(&self) -> #private::Option<#private::SystemTime> {
-                #shadows
                 #body
             }
         }
     });
 
     quote! {
-        #[doc(hidden)]
-        #[allow(
-            non_upper_case_globals,
-            unused_qualifications,
-            clippy::all,
-            // The bounds the derive adds sit next to the user's own where clause, which may
-            // bound the same field type already.
-            clippy::type_repetition_in_bounds,
-            clippy::trait_duplication_in_bounds
-        )]
-        const _: () = {
-            #[automatically_derived]
-            impl #impl_generics #private::Versioned for #ident #ty_generics #where_clause {
-                fn etag(&self) -> #private::EntityTag {
-                    #shadows
-                    #etag_body
-                }
-
-                #last_modified_fn
+        #[automatically_derived]
+        // The bounds the derive adds sit next to the user's own where clause, which may bound
+        // the same field type already.
+        #[allow(clippy::type_repetition_in_bounds, clippy::trait_duplication_in_bounds)]
+        impl #impl_generics #private::Versioned for #ident #ty_generics #where_clause {
+            fn etag(&self) -> #private::EntityTag {
+                #left_out
+                #etag_body
             }
-        };
+
+            #last_modified_fn
+        }
+    }
+}
+
+/// How the generated code reaches a field.
+#[derive(Clone, Copy)]
+enum Access {
+    /// `&self.name`: structs.
+    SelfField,
+    /// `__field_name`, bound by the arm's pattern: enum variants.
+    Binding,
+}
+
+impl Access {
+    /// An expression of type `&FieldType`.
+    fn of(self, field: &Field<'_>) -> TokenStream {
+        match self {
+            Self::SelfField => {
+                let member = &field.member;
+                quote!(&self.#member)
+            }
+            Self::Binding => {
+                let binding = binding(field);
+                quote!(#binding)
+            }
+        }
+    }
+}
+
+/// For each field left out of the tag that serde may write: a check, spanned at the field, that
+/// fails to compile when `Self: Serialize` (see etag-core's `canonical::left_out`). A type that
+/// does not serialize compiles it to nothing.
+fn left_out_but_shown(plan: &Plan<'_>, private: &TokenStream) -> TokenStream {
+    let parts: Vec<&Part<'_>> = match &plan.shape {
+        Shape::Struct(part) => vec![part],
+        Shape::Enum(variants) => variants.iter().map(|(_, part)| part).collect(),
+    };
+    let checks: Vec<TokenStream> = parts
+        .iter()
+        .flat_map(|part| &part.left_out)
+        .map(|field| {
+            // At the name (or, for a tuple field, the type): the error is about this field.
+            let span = match &field.original.ident {
+                Some(ident) => ident.span(),
+                None => field.ty.span(),
+            };
+            quote_spanned! {span=>
+                #private::left_out_field((&#private::LeftOut::<Self>::PROBE).shown());
+            }
+        })
+        .collect();
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        use #private::{NotShown as _, ShownIfSerialize as _};
+        #(#checks)*
     }
 }
 
@@ -122,47 +169,43 @@ fn needs<'c>(plan: &Plan<'c>, private: &TokenStream) -> Vec<Need<'c>> {
     for part in parts {
         match &part.tag {
             TagSource::Version(field) => version.push(*field),
-            TagSource::Hashed(fields) => serialize.extend(fields.iter().copied()),
+            // A `with` field is hashed through its function's result, whose type the derive
+            // cannot name: the call itself checks it.
+            TagSource::Hashed(fields) => serialize.extend(
+                fields
+                    .iter()
+                    .copied()
+                    .filter(|field| field.attrs.with.is_none()),
+            ),
         }
         last_modified.extend(part.last_modified);
     }
     vec![
         Need {
-            fields: serialize,
+            types: serialize.iter().map(|field| field.ty).collect(),
             bound: quote!(#private::TagField),
         },
         Need {
-            fields: version,
+            types: version.iter().map(|field| field.ty).collect(),
             bound: quote!(#private::Version),
         },
         Need {
-            fields: last_modified,
+            types: last_modified.iter().map(|field| field.ty).collect(),
             bound: quote!(#private::LastModified),
         },
     ]
 }
 
-/// One unused local `fn` per name the generated methods bind (`__hasher`, `__field_*`).
+/// One unused local `fn` per name an enum's match arms bind (`__field_*`).
 ///
-/// A `let` or match binding whose name resolves to a constant or static in scope is not a binding
-/// at all: a user's `const __field_name` would turn the pattern into a comparison with it, and a
-/// `static __hasher` makes the `let` an error. Hygiene cannot help: even `Span::mixed_site()`
-/// resolves items at the call site. A local item of the same name shadows the user's, and since a
-/// function is never a pattern, the names are fresh bindings again.
-fn shadow_user_items(plan: &Plan<'_>) -> TokenStream {
-    let parts: Vec<&Part<'_>> = match &plan.shape {
-        Shape::Struct(part) => vec![part],
-        Shape::Enum(variants) => variants.iter().map(|(_, part)| part).collect(),
-    };
-    let mut names = std::collections::BTreeSet::new();
-    for part in parts {
-        if matches!(part.tag, TagSource::Hashed(_)) {
-            names.insert("__hasher".to_owned());
-        }
-        for field in tag_fields(part).into_iter().chain(part.last_modified) {
-            names.insert(binding(field).to_string());
-        }
-    }
+/// A match binding whose name resolves to a constant in scope is not a binding at all: a user's
+/// `const __field_name` would turn the pattern into a comparison with it. Hygiene cannot help:
+/// even `Span::mixed_site()` resolves items at the call site. A local item of the same name
+/// shadows the user's, and since a function is never a pattern, the names are fresh bindings
+/// again. Structs need none: they read `self.field` directly.
+fn shadow_user_items<'c>(fields: impl Iterator<Item = &'c Field<'c>>) -> TokenStream {
+    let names: std::collections::BTreeSet<String> =
+        fields.map(|field| binding(field).to_string()).collect();
     let items = names.iter().map(|name| {
         let ident = syn::Ident::new(name, Span::call_site());
         quote! {
@@ -173,8 +216,7 @@ fn shadow_user_items(plan: &Plan<'_>) -> TokenStream {
     quote!(#(#items)*)
 }
 
-/// The local that holds a reference to a field: `__field_name` or `__field_0`. It cannot collide
-/// with the user's items: see [`shadow_user_items`].
+/// The local that holds a reference to a variant's field: `__field_name` or `__field_0`.
 fn binding(field: &Field<'_>) -> syn::Ident {
     let name = match &field.member {
         syn::Member::Named(ident) => format!("__field_{}", unraw(ident)),
@@ -192,7 +234,7 @@ fn tag_fields<'c>(part: &Part<'c>) -> Vec<&'c Field<'c>> {
 }
 
 /// `Path { name: __field_name, 0: __field_0, .. }`: one pattern shape for named, tuple and unit
-/// structs and variants alike, binding references to just the fields the method reads.
+/// variants alike, binding references to just the fields the method reads.
 fn pattern(path: &TokenStream, fields: &[&Field<'_>]) -> TokenStream {
     let bindings = fields.iter().map(|field| {
         let member = &field.member;
@@ -207,13 +249,14 @@ fn etag_expr(
     part: &Part<'_>,
     weak: bool,
     variant: Option<&str>,
+    access: Access,
 ) -> TokenStream {
     match &part.tag {
         TagSource::Version(field) => {
-            let binding = binding(field);
+            let value = access.of(field);
             let ty = field.ty;
             let tag = quote_spanned! {ty.span()=>
-                <#ty as #private::Version>::version_tag(#binding)
+                <#ty as #private::Version>::version_tag(#value)
             };
             if weak {
                 quote!(#private::EntityTag::into_weak(#tag))
@@ -226,31 +269,42 @@ fn etag_expr(
                 Some(name) => quote!(#private::FieldHasher::for_variant(#name)),
                 None => quote!(#private::FieldHasher::for_struct()),
             };
-            let hasher = syn::Ident::new("__hasher", Span::call_site());
             let adds = fields.iter().map(|field| {
-                let binding = binding(field);
-                let name = field_name(field);
-                let ty = field.ty;
-                // `Serialize` is checked here, at the field's type.
-                quote_spanned! {ty.span()=>
-                    #private::FieldHasher::field::<#ty>(&mut #hasher, #name, #binding);
+                let value = access.of(field);
+                let name = crate::name::encoded(&field_name(field));
+                // `Probe` picks the serde-free `Encode` path when the type has it, serde
+                // otherwise (the same bytes either way).
+                match &field.attrs.with {
+                    // The function's result is hashed in place of the field; errors in the call
+                    // or in the result's type point at the function.
+                    Some((_, function)) => quote_spanned! {function.span()=>
+                        .field(#name, (&#private::Probe(&#function(#value))).via())
+                    },
+                    // `Serialize` is checked here, at the field's type.
+                    None => {
+                        let ty = field.ty;
+                        quote_spanned! {ty.span()=>
+                            .field(#name, (&#private::Probe::<#ty>(#value)).via())
+                        }
+                    }
                 }
             });
-            let mutability = (!fields.is_empty()).then(|| quote!(mut));
-            quote! {
-                let #mutability #hasher = #start;
-                #(#adds)*
-                #private::FieldHasher::finish(#hasher, #weak)
+            if fields.is_empty() {
+                return quote!(#start.finish(#weak));
             }
+            quote!({
+                use #private::{ViaEncode as _, ViaSerde as _};
+                #start #(#adds)* .finish(#weak)
+            })
         }
     }
 }
 
-fn last_modified_expr(private: &TokenStream, field: &Field<'_>) -> TokenStream {
-    let binding = binding(field);
+fn last_modified_expr(private: &TokenStream, field: &Field<'_>, access: Access) -> TokenStream {
+    let value = access.of(field);
     let ty = field.ty;
     quote_spanned! {ty.span()=>
-        <#ty as #private::LastModified>::last_modified(#binding)
+        <#ty as #private::LastModified>::last_modified(#value)
     }
 }
 

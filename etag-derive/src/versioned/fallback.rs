@@ -10,14 +10,11 @@ pub(crate) fn expand(input: &DeriveInput, krate: &syn::Path) -> TokenStream {
     let ident = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     quote! {
-        #[doc(hidden)]
-        const _: () = {
-            #[automatically_derived]
-            impl #impl_generics #krate::__private::Versioned for #ident #ty_generics #where_clause {
-                fn etag(&self) -> #krate::__private::EntityTag {
-                    ::core::unreachable!("`#[derive(Versioned)]` failed to compile")
-                }
+        #[automatically_derived]
+        impl #impl_generics #krate::__private::Versioned for #ident #ty_generics #where_clause {
+            fn etag(&self) -> #krate::__private::EntityTag {
+                ::core::unreachable!("`#[derive(Versioned)]` failed to compile")
             }
-        };
+        }
     }
 }

@@ -4,19 +4,19 @@
 
 mod ast;
 mod attr;
-mod bound;
 mod check;
-mod ctxt;
 mod expand;
 mod fallback;
+mod serde_attr;
 mod symbol;
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use syn::DeriveInput;
 
+use crate::ctxt::Ctxt;
 use ast::Container;
-use ctxt::Ctxt;
+pub(crate) use symbol::ETAG_ATTR;
 
 pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
     let mut cx = Ctxt::default();
@@ -64,7 +64,7 @@ mod tests {
     fn expansion_of_a_generic_struct() {
         let actual = expand(quote! {
             struct Order<T> {
-                #[etag(skip)]
+                #[etag(id)]
                 id: u64,
                 items: Vec<T>,
                 #[etag(last_modified)]
@@ -72,49 +72,31 @@ mod tests {
             }
         });
         let expected = quote! {
-            #[doc(hidden)]
-            #[allow(
-                non_upper_case_globals,
-                unused_qualifications,
-                clippy::all,
-                clippy::type_repetition_in_bounds,
-                clippy::trait_duplication_in_bounds
-            )]
-            const _: () = {
-                #[automatically_derived]
-                impl<T> ::etag_core::__private::Versioned for Order<T>
-                where
-                    Vec<T>: ::etag_core::__private::TagField
-                {
-                    fn etag(&self) -> ::etag_core::__private::EntityTag {
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_at() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_items() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __hasher() {}
-                        let Self { items: __field_items, .. } = self;
-                        let mut __hasher = ::etag_core::__private::FieldHasher::for_struct();
-                        ::etag_core::__private::FieldHasher::field::<Vec<T> >(
-                            &mut __hasher, "items", __field_items);
-                        ::etag_core::__private::FieldHasher::finish(__hasher, false)
-                    }
-
-                    fn last_modified(&self)
-                        -> ::etag_core::__private::Option<::etag_core::__private::SystemTime>
+            #[automatically_derived]
+            #[allow(clippy::type_repetition_in_bounds, clippy::trait_duplication_in_bounds)]
+            impl<T> ::etag_core::__private::Versioned for Order<T>
+            where
+                Vec<T>: ::etag_core::__private::TagField
+            {
+                fn etag(&self) -> ::etag_core::__private::EntityTag {
                     {
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_at() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_items() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __hasher() {}
-                        let Self { at: __field_at, .. } = self;
-                        <SystemTime as ::etag_core::__private::LastModified>::last_modified(
-                            __field_at)
+                        use ::etag_core::__private::{ViaEncode as _, ViaSerde as _};
+                        // The name is pre-encoded; `Probe` picks `Encode` or serde.
+                        ::etag_core::__private::FieldHasher::for_struct()
+                            .field(
+                                b"\x06\x05items",
+                                (&::etag_core::__private::Probe::<Vec<T> >(&self.items)).via()
+                            )
+                            .finish(false)
                     }
                 }
-            };
+
+                fn last_modified(&self)
+                    -> ::etag_core::__private::Option<::etag_core::__private::SystemTime>
+                {
+                    <SystemTime as ::etag_core::__private::LastModified>::last_modified(&self.at)
+                }
+            }
         };
         assert_eq!(actual, expected.to_string());
     }
@@ -129,38 +111,34 @@ mod tests {
             }
         });
         let expected = quote! {
-            #[doc(hidden)]
-            #[allow(
-                non_upper_case_globals,
-                unused_qualifications,
-                clippy::all,
-                clippy::type_repetition_in_bounds,
-                clippy::trait_duplication_in_bounds
-            )]
-            const _: () = {
-                #[automatically_derived]
-                impl my::etag::__private::Versioned for Status {
-                    fn etag(&self) -> my::etag::__private::EntityTag {
-                        #[allow(dead_code, non_snake_case)]
-                        fn __field_1() {}
-                        #[allow(dead_code, non_snake_case)]
-                        fn __hasher() {}
-                        match self {
-                            Self::Draft { .. } => {
-                                let __hasher = my::etag::__private::FieldHasher::for_variant("Draft");
-                                my::etag::__private::FieldHasher::finish(__hasher, true)
-                            }
-                            Self::Open { 1: __field_1, .. } => {
-                                let mut __hasher =
-                                    my::etag::__private::FieldHasher::for_variant("Open");
-                                my::etag::__private::FieldHasher::field::<String>(
-                                    &mut __hasher, "1", __field_1);
-                                my::etag::__private::FieldHasher::finish(__hasher, true)
+            #[automatically_derived]
+            #[allow(clippy::type_repetition_in_bounds, clippy::trait_duplication_in_bounds)]
+            impl my::etag::__private::Versioned for Status {
+                fn etag(&self) -> my::etag::__private::EntityTag {
+                    // The skipped field `0` must not be in a serialized body.
+                    use my::etag::__private::{NotShown as _, ShownIfSerialize as _};
+                    my::etag::__private::left_out_field(
+                        (&my::etag::__private::LeftOut::<Self>::PROBE).shown());
+                    #[allow(dead_code, non_snake_case)]
+                    fn __field_1() {}
+                    match self {
+                        Self::Draft { .. } => {
+                            my::etag::__private::FieldHasher::for_variant("Draft").finish(true)
+                        }
+                        Self::Open { 1: __field_1, .. } => {
+                            {
+                                use my::etag::__private::{ViaEncode as _, ViaSerde as _};
+                                my::etag::__private::FieldHasher::for_variant("Open")
+                                    .field(
+                                        b"\x06\x011",
+                                        (&my::etag::__private::Probe::<String>(__field_1)).via()
+                                    )
+                                    .finish(true)
                             }
                         }
                     }
                 }
-            };
+            }
         };
         assert_eq!(actual, expected.to_string());
     }

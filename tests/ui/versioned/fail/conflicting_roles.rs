@@ -9,6 +9,8 @@ struct Order {
     #[etag(last_modified, include)]
     updated_at: SystemTime,
     total: u64,
+    #[etag(id, skip)]
+    id: u64,
 }
 
 fn main() {}

@@ -11,13 +11,11 @@ use std::collections::BTreeSet;
 
 use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
-use syn::{Generics, WhereClause, parse_quote};
+use syn::{Generics, Type, WhereClause, parse_quote};
 
-use super::ast::Field;
-
-/// Which bound a set of fields needs.
+/// Which bound a set of field types needs.
 pub(crate) struct Need<'c> {
-    pub(crate) fields: Vec<&'c Field<'c>>,
+    pub(crate) types: Vec<&'c Type>,
     pub(crate) bound: TokenStream,
 }
 
@@ -39,8 +37,7 @@ pub(crate) fn where_clause(generics: &Generics, needs: &[Need<'_>]) -> WhereClau
     let mut seen = BTreeSet::new();
     for need in needs {
         let bound = &need.bound;
-        for field in &need.fields {
-            let ty = field.ty;
+        for ty in &need.types {
             let tokens = quote!(#ty);
             if !mentions_any(tokens.clone(), &params) {
                 continue;

@@ -1,0 +1,206 @@
+//! Attribute parsing shared by the crate's macros (`#[etag(...)]` and `#[conditional(...)]`): the
+//! same mistake gets the same message whichever macro it is made in. Every helper records into a
+//! [`Ctxt`] and keeps parsing, so one compile reports every mistake; a returned `syn::Error` means
+//! the tokens themselves are unreadable and the rest of that attribute is lost.
+
+use syn::meta::ParseNestedMeta;
+use syn::{LitStr, Path, Token};
+
+use crate::ctxt::Ctxt;
+
+/// The attribute being parsed, for messages: `Attr { name: "etag", noun: "etag attribute" }`
+/// makes "duplicate etag attribute `weak`" and "write `#[etag(weak)]`".
+#[derive(Clone, Copy)]
+pub(crate) struct Attr {
+    /// As written in `#[name(...)]`.
+    pub(crate) name: &'static str,
+    /// What one key is called in messages: "etag attribute", "option".
+    pub(crate) noun: &'static str,
+}
+
+/// `crate`: the key of the runtime path override, the same in every macro.
+pub(crate) const CRATE: &str = "crate";
+
+/// The key as written: `skip`, or `a::b` for a longer path.
+pub(crate) fn key_name(path: &Path) -> String {
+    path.segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
+}
+
+/// "`a`, `b`, `c`", for "expected one of" messages.
+pub(crate) fn list(keys: &[&str]) -> String {
+    keys.iter()
+        .map(|key| format!("`{key}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Consumes `= value` or `(...)` after a key whose error is already recorded, so the next keys
+/// of the same attribute are still read.
+pub(crate) fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<syn::Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|nested| skip_value(&nested))?;
+    }
+    Ok(())
+}
+
+/// Checks that a flag key has no value (`skip`, not `skip = true`): otherwise records "`key`
+/// takes no value" and skips the value.
+pub(crate) fn flag(cx: &mut Ctxt, attr: Attr, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.is_empty() || meta.input.peek(Token![,]) {
+        return Ok(());
+    }
+    skip_value(meta)?;
+    let key = key_name(&meta.path);
+    cx.error_spanned_by(
+        &meta.path,
+        format!("`{key}` takes no value: write `#[{}({key})]`", attr.name),
+    );
+    Ok(())
+}
+
+/// Stores `value` unless the key was given before, which is recorded as "duplicate"; `true` if
+/// it was stored.
+pub(crate) fn set_once<T>(
+    cx: &mut Ctxt,
+    attr: Attr,
+    slot: &mut Option<T>,
+    meta: &ParseNestedMeta<'_>,
+    value: T,
+) -> bool {
+    if slot.is_some() {
+        let key = key_name(&meta.path);
+        cx.error_spanned_by(&meta.path, format!("duplicate {} `{key}`", attr.noun));
+        false
+    } else {
+        *slot = Some(value);
+        true
+    }
+}
+
+/// Parses `crate = "path"`. A missing or non-string value is a syntax error (the value cannot be
+/// skipped reliably); a string that is not a path is recorded and gives `None`.
+pub(crate) fn crate_path(
+    cx: &mut Ctxt,
+    attr: Attr,
+    meta: &ParseNestedMeta<'_>,
+) -> syn::Result<Option<Path>> {
+    let expected = format!(
+        "expected `crate = \"...\"` with the path to etag-core as a string, \
+         like `#[{}(crate = \"::etag_core\")]`",
+        attr.name
+    );
+    if !meta.input.peek(Token![=]) {
+        return Err(meta.error(expected));
+    }
+    let value = meta.value()?;
+    let literal = match value.parse::<LitStr>() {
+        Ok(literal) => literal,
+        Err(error) => return Err(syn::Error::new(error.span(), expected)),
+    };
+    match literal.parse::<Path>() {
+        Ok(path) => Ok(Some(path)),
+        Err(_) => {
+            cx.error_spanned_by(
+                &literal,
+                format!(
+                    "`{}` is not a path; `crate` takes the path to etag-core, \
+                     like \"::etag_core\" or \"my_crate::reexports::etag_core\"",
+                    literal.value()
+                ),
+            );
+            Ok(None)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    const OPTION: Attr = Attr {
+        name: "conditional",
+        noun: "option",
+    };
+
+    /// Runs `visit` over `#[name(args)]`'s keys and returns every message recorded.
+    fn messages(
+        args: proc_macro2::TokenStream,
+        mut visit: impl FnMut(&mut Ctxt, &ParseNestedMeta<'_>) -> syn::Result<()>,
+    ) -> Vec<String> {
+        let mut cx = Ctxt::default();
+        let parser = syn::meta::parser(|meta| visit(&mut cx, &meta));
+        if let Err(error) = syn::parse::Parser::parse2(parser, args) {
+            cx.syn_error(error);
+        }
+        cx.into_error()
+            .map(|error| error.into_iter().map(|e| e.to_string()).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn flags_and_duplicates_name_the_attribute() {
+        let mut slot = None;
+        let found = messages(quote!(require, require = 1, require), |cx, meta| {
+            flag(cx, OPTION, meta)?;
+            set_once(cx, OPTION, &mut slot, meta, ());
+            Ok(())
+        });
+        assert_eq!(
+            found,
+            [
+                "`require` takes no value: write `#[conditional(require)]`",
+                "duplicate option `require`",
+                "duplicate option `require`",
+            ]
+        );
+    }
+
+    #[test]
+    fn crate_paths_parse_or_say_what_to_write() {
+        let mut paths = Vec::new();
+        let found = messages(quote!(crate = "::my::etag", crate = "a b"), |cx, meta| {
+            paths.push(crate_path(cx, OPTION, meta)?);
+            Ok(())
+        });
+        assert_eq!(
+            found,
+            [
+                "`a b` is not a path; `crate` takes the path to etag-core, like \"::etag_core\" \
+              or \"my_crate::reexports::etag_core\""
+            ]
+        );
+        let first = paths[0].as_ref().map(|path| quote!(#path).to_string());
+        assert_eq!(first.as_deref(), Some(":: my :: etag"));
+        assert!(paths[1].is_none());
+        let unquoted = messages(quote!(crate = etag_core), |cx, meta| {
+            crate_path(cx, OPTION, meta).map(drop)
+        });
+        assert_eq!(
+            unquoted,
+            [
+                "expected `crate = \"...\"` with the path to etag-core as a string, like \
+              `#[conditional(crate = \"::etag_core\")]`"
+            ]
+        );
+    }
+
+    #[test]
+    fn skipping_a_value_reaches_the_next_key() {
+        let mut keys = Vec::new();
+        let found = messages(quote!(a = compute(x), b(c = 1, d), e), |_, meta| {
+            keys.push(key_name(&meta.path));
+            skip_value(meta)
+        });
+        assert!(found.is_empty(), "{found:?}");
+        assert_eq!(keys, ["a", "b", "e"]);
+        assert_eq!(list(&["a", "b"]), "`a`, `b`");
+    }
+}
