@@ -32,7 +32,7 @@ use super::options::Options;
 
 pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
     let ItemFn {
-        attrs,
+        mut attrs,
         vis,
         sig,
         block,
@@ -46,6 +46,7 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             return quote!(::core::compile_error!("#[conditional] needs a return type"););
         }
     };
+    super::openapi::document(&mut attrs, options, output_ty);
     let ident = &sig.ident;
     let inputs = &sig.inputs;
     let private = quote!(#krate::__private);

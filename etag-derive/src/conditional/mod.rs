@@ -1,13 +1,15 @@
 //! `#[conditional]`: turns an async axum handler into one that answers conditional requests.
 //!
 //! Split by job: [`options`] parses the attribute's arguments, [`handler`] checks the function it
-//! is applied to, [`expand`] writes the new handler. Every mistake found is reported at once; on
+//! is applied to, [`expand`] writes the new handler, [`openapi`] adds what it enforces to the
+//! handler's `#[utoipa::path]`. Every mistake found is reported at once; on
 //! any error the user's function is emitted unchanged beside the errors, so the only errors shown
 //! are ours, not knock-on "cannot find function" ones.
 
 mod bindings;
 mod expand;
 mod handler;
+mod openapi;
 mod options;
 
 use proc_macro2::TokenStream;
