@@ -94,6 +94,9 @@ pub mod client;
 pub mod coding;
 #[cfg(feature = "cors")]
 pub mod cors;
+// OpenAPI (utoipa): the conditional headers and answers of `#[conditional]` handlers.
+#[cfg(all(feature = "utoipa", feature = "axum"))]
+pub mod openapi;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};

@@ -32,7 +32,7 @@ use super::options::Options;
 
 pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
     let ItemFn {
-        attrs,
+        mut attrs,
         vis,
         sig,
         block,
@@ -47,6 +47,7 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             return quote!(::core::compile_error!("#[conditional] needs a return type"););
         }
     };
+    super::openapi::document(&mut attrs, options, output_ty);
     let ident = &sig.ident;
     // With a precheck, the last argument (the body, if any) is extracted after it: a request the
     // precheck answers never has its body read.

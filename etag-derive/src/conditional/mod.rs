@@ -1,13 +1,15 @@
 //! `#[conditional]`: turns an async axum handler into one that answers conditional requests.
 //!
 //! Split by job: [`options`] parses the attribute's arguments, [`handler`] checks the function it
-//! is applied to, [`expand`] writes the new handler. Every mistake found is reported at once; on
+//! is applied to, [`expand`] writes the new handler, [`openapi`] adds what it enforces to the
+//! handler's `#[utoipa::path]`. Every mistake found is reported at once; on
 //! any error the user's function is emitted unchanged beside the errors, so the only errors shown
 //! are ours, not knock-on "cannot find function" ones.
 
 mod bindings;
 mod expand;
 mod handler;
+mod openapi;
 mod options;
 
 use proc_macro2::TokenStream;
@@ -27,12 +29,12 @@ pub(crate) fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let options = options::parse(args);
     let mut checked = handler::check(&item_fn);
-    if let Ok(Some(precheck)) = options.as_ref().map(|options| options.precheck.as_ref()) {
-        if let Err(unbound) = bindings::check_precheck(&item_fn, precheck) {
-            match &mut checked {
-                Err(all) => all.combine(unbound),
-                Ok(()) => checked = Err(unbound),
-            }
+    if let Ok(Some(precheck)) = options.as_ref().map(|options| options.precheck.as_ref())
+        && let Err(unbound) = bindings::check_precheck(&item_fn, precheck)
+    {
+        match &mut checked {
+            Err(all) => all.combine(unbound),
+            Ok(()) => checked = Err(unbound),
         }
     }
     match (options, checked) {

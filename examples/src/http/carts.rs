@@ -1,13 +1,14 @@
 //! `/carts` and `/carts/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, Written, conditional};
+use etag_core::{NoContent, Preconditions, ProblemDetails, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
     check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
 };
 use super::extract::{MergePatch, ValidJson};
+use super::openapi::{Busy, CartPatch, DeleteRefusals, JsonBody, ListedCart, PatchBody};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Cart, CartBody, Collection, Listed};
@@ -17,6 +18,8 @@ const KIND: &str = "cart";
 
 /// `GET /carts`: every cart, with a tag that changes whenever any cart changes.
 #[conditional]
+#[utoipa::path(method(get, head), path = "/carts", tag = "carts",
+    responses((status = 200, description = "Every cart, with its id.", body = Vec<ListedCart>), Busy))]
 pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Cart>, ApiError> {
     Ok(Collection(store.carts().list().await?))
 }
@@ -26,6 +29,10 @@ pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Cart>,
 /// Preconditions, when sent, are about the collection: they are checked against its listing
 /// inside the create.
 #[conditional]
+#[utoipa::path(post, path = "/carts", tag = "carts",
+    request_body(content = CartBody, content_type = "application/json"),
+    responses((status = 201, description = "Created under a server-chosen id.", body = Cart,
+        headers(("Location" = String, description = "The new cart's URL."))), JsonBody))]
 pub(crate) async fn create(
     State(store): State<Store>,
     pre: Preconditions,
@@ -43,6 +50,9 @@ pub(crate) async fn create(
 /// The precheck reads only the version column, so a matching `If-None-Match` is answered with
 /// 304 before the cart itself is loaded.
 #[conditional(precheck = store.carts().version(&id).await.map_err(ApiError::from))]
+#[utoipa::path(method(get, head), path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
+    responses((status = 200, description = "The cart.", body = Cart),
+        (status = 404, description = "No such cart.", body = ProblemDetails, content_type = "application/problem+json"), Busy))]
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
@@ -56,6 +66,11 @@ pub(crate) async fn get(
 /// `require` answers 428 before the body is read when the request carries no precondition; the
 /// check itself runs inside the write, against the state it replaces.
 #[conditional(require)]
+#[utoipa::path(put, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
+    request_body(content = CartBody, content_type = "application/json"),
+    responses((status = 200, description = "Replaced.", body = Cart),
+        (status = 201, description = "Created (`If-None-Match: *`).", body = Cart,
+            headers(("Location" = String, description = "The cart's URL."))), JsonBody))]
 pub(crate) async fn put(
     State(store): State<Store>,
     Path(id): Path<String>,
@@ -78,6 +93,10 @@ pub(crate) async fn put(
 /// Not `require` on the attribute: a PATCH of a missing cart is a 404 whatever the headers, so
 /// the 428 for a missing precondition is decided inside the write, once the cart is found.
 #[conditional]
+#[utoipa::path(patch, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
+    request_body(content = CartPatch, content_type = "application/merge-patch+json"),
+    responses((status = 200, description = "Patched.", body = Cart),
+        (status = 404, description = "No such cart.", body = ProblemDetails, content_type = "application/problem+json"), PatchBody))]
 pub(crate) async fn patch(
     State(store): State<Store>,
     Path(id): Path<String>,
@@ -100,6 +119,9 @@ pub(crate) async fn patch(
 /// The check runs inside the delete, and a missing cart is a 404 whatever the headers, so the
 /// 428 for a missing precondition is decided there too, once the cart is found.
 #[conditional]
+#[utoipa::path(delete, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
+    responses((status = 204, description = "Deleted."),
+        (status = 404, description = "No such cart.", body = ProblemDetails, content_type = "application/problem+json"), DeleteRefusals))]
 pub(crate) async fn delete(
     State(store): State<Store>,
     Path(id): Path<String>,

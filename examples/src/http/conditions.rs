@@ -38,6 +38,8 @@ pub(crate) fn check_existing<'a, T: Versioned>(
 ///
 /// A request without any needs no listing: its proof comes at once, and the store runs no
 /// guard. So exactly one of the two is `Some`: the guard for the store, or the proof.
+// The guard is an `impl FnMut`, which a type alias cannot name on stable Rust.
+#[allow(clippy::type_complexity)]
 pub(crate) fn collection_guard<T: Versioned>(
     pre: Preconditions,
 ) -> (

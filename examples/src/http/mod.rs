@@ -5,6 +5,7 @@ mod carts;
 mod conditions;
 mod extract;
 mod middleware;
+mod openapi;
 mod options;
 mod orders;
 mod products;
@@ -19,6 +20,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::SizeAbove;
 
 pub use extract::{MergePatch, ValidJson};
+pub use openapi::ShopApi;
 
 use crate::error::ApiError;
 use crate::store::Store;
@@ -41,6 +43,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// | `/carts` | GET, HEAD, POST, OPTIONS |
 /// | `/carts/{id}` | GET, HEAD, PUT, PATCH, DELETE, OPTIONS |
 /// | `/products/{sku}` | GET, HEAD, PUT, OPTIONS |
+/// | `/openapi.json` | GET, HEAD: the OpenAPI 3.1 document of all of them ([`ShopApi`]) |
 ///
 /// OPTIONS answers 204 with `Allow` on every route, whatever the preconditions.
 ///
@@ -73,7 +76,7 @@ pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router 
             "/orders",
             get(orders::list)
                 .post(orders::create)
-                .options(options::COLLECTION.handler()),
+                .options(options::orders),
         )
         .route(
             "/orders/{id}",
@@ -81,13 +84,11 @@ pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router 
                 .put(orders::put)
                 .patch(orders::patch)
                 .delete(orders::delete)
-                .options(options::ITEM.handler()),
+                .options(options::order),
         )
         .route(
             "/carts",
-            get(carts::list)
-                .post(carts::create)
-                .options(options::COLLECTION.handler()),
+            get(carts::list).post(carts::create).options(options::carts),
         )
         .route(
             "/carts/{id}",
@@ -95,14 +96,15 @@ pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router 
                 .put(carts::put)
                 .patch(carts::patch)
                 .delete(carts::delete)
-                .options(options::ITEM.handler()),
+                .options(options::cart),
         )
         .route(
             "/products/{sku}",
             get(products::get)
                 .put(products::put)
-                .options(options::PRODUCT.handler()),
+                .options(options::product),
         )
+        .route("/openapi.json", get(openapi::document))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(middleware::revalidate_reads))

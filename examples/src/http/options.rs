@@ -1,6 +1,7 @@
 //! `OPTIONS` on every route: 204 with the methods the route allows.
-
-use std::future::{Ready, ready};
+//!
+//! The handlers read nothing from the request: OPTIONS ignores every precondition, even a
+//! malformed one (RFC 9110 §13.2.1), and describes the route whether or not the resource exists.
 
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
@@ -36,14 +37,6 @@ pub(crate) const PRODUCT: Allowed = Allowed {
 };
 
 impl Allowed {
-    /// The handler answering OPTIONS for a route that allows these methods.
-    ///
-    /// It reads nothing from the request: OPTIONS ignores every precondition, even a malformed
-    /// one (RFC 9110 §13.2.1), and describes the route whether or not the resource exists.
-    pub(crate) fn handler(self) -> impl Fn() -> Ready<Response> + Clone + Send + Sync + 'static {
-        move || ready(self.response())
-    }
-
     /// 204 No Content with `Allow` (and `Accept-Patch` where PATCH is allowed).
     fn response(self) -> Response {
         let mut response = StatusCode::NO_CONTENT.into_response();
@@ -54,4 +47,49 @@ impl Allowed {
         }
         response
     }
+}
+
+/// `OPTIONS /orders`.
+#[utoipa::path(options, path = "/orders", tag = "meta",
+    responses((status = 204, description = "The methods the route allows.",
+        headers(("Allow" = String, description = "GET, HEAD, POST, OPTIONS")))))]
+pub(crate) async fn orders() -> Response {
+    COLLECTION.response()
+}
+
+/// `OPTIONS /carts`.
+#[utoipa::path(options, path = "/carts", tag = "meta",
+    responses((status = 204, description = "The methods the route allows.",
+        headers(("Allow" = String, description = "GET, HEAD, POST, OPTIONS")))))]
+pub(crate) async fn carts() -> Response {
+    COLLECTION.response()
+}
+
+/// `OPTIONS /orders/{id}`.
+#[utoipa::path(options, path = "/orders/{id}", tag = "meta",
+    params(("id" = String, Path, description = "Any id: the route is described whether or not the order exists.")),
+    responses((status = 204, description = "The methods the route allows.",
+        headers(("Allow" = String, description = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"),
+                ("Accept-Patch" = String, description = "application/merge-patch+json")))))]
+pub(crate) async fn order() -> Response {
+    ITEM.response()
+}
+
+/// `OPTIONS /carts/{id}`.
+#[utoipa::path(options, path = "/carts/{id}", tag = "meta",
+    params(("id" = String, Path, description = "Any id: the route is described whether or not the cart exists.")),
+    responses((status = 204, description = "The methods the route allows.",
+        headers(("Allow" = String, description = "GET, HEAD, PUT, PATCH, DELETE, OPTIONS"),
+                ("Accept-Patch" = String, description = "application/merge-patch+json")))))]
+pub(crate) async fn cart() -> Response {
+    ITEM.response()
+}
+
+/// `OPTIONS /products/{sku}`.
+#[utoipa::path(options, path = "/products/{sku}", tag = "meta",
+    params(("sku" = String, Path, description = "Any SKU: the route is described whether or not the product exists.")),
+    responses((status = 204, description = "The methods the route allows.",
+        headers(("Allow" = String, description = "GET, HEAD, PUT, OPTIONS")))))]
+pub(crate) async fn product() -> Response {
+    PRODUCT.response()
 }

@@ -1,13 +1,14 @@
 //! `/orders` and `/orders/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, Written, conditional};
+use etag_core::{NoContent, Preconditions, ProblemDetails, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
     check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
 };
 use super::extract::{MergePatch, ValidJson};
+use super::openapi::{Busy, DeleteRefusals, JsonBody, ListedOrder, OrderPatch, PatchBody};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Collection, Listed, Order, OrderBody};
@@ -17,6 +18,8 @@ const KIND: &str = "order";
 
 /// `GET /orders`: every order, with a tag that changes whenever any order changes.
 #[conditional]
+#[utoipa::path(method(get, head), path = "/orders", tag = "orders",
+    responses((status = 200, description = "Every order, with its id.", body = Vec<ListedOrder>), Busy))]
 pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Order>, ApiError> {
     Ok(Collection(store.orders().list().await?))
 }
@@ -26,6 +29,10 @@ pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Order>
 /// Preconditions, when sent, are about the collection: they are checked against its listing
 /// inside the create.
 #[conditional]
+#[utoipa::path(post, path = "/orders", tag = "orders",
+    request_body(content = OrderBody, content_type = "application/json"),
+    responses((status = 201, description = "Created under a server-chosen id.", body = Order,
+        headers(("Location" = String, description = "The new order's URL."))), JsonBody))]
 pub(crate) async fn create(
     State(store): State<Store>,
     pre: Preconditions,
@@ -46,6 +53,9 @@ pub(crate) async fn create(
 /// order is missing the precheck gives `None` and the body answers 404; otherwise the body loads
 /// the order and the response carries the tag computed from it, which equals the stored one.
 #[conditional(precheck = store.orders().validators(&id).await.map_err(ApiError::from))]
+#[utoipa::path(method(get, head), path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
+    responses((status = 200, description = "The order.", body = Order),
+        (status = 404, description = "No such order.", body = ProblemDetails, content_type = "application/problem+json"), Busy))]
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
@@ -59,6 +69,11 @@ pub(crate) async fn get(
 /// `require` answers 428 before the body is read when the request carries no precondition; the
 /// check itself runs inside the write, against the state it replaces.
 #[conditional(require)]
+#[utoipa::path(put, path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
+    request_body(content = OrderBody, content_type = "application/json"),
+    responses((status = 200, description = "Replaced.", body = Order),
+        (status = 201, description = "Created (`If-None-Match: *`).", body = Order,
+            headers(("Location" = String, description = "The order's URL."))), JsonBody))]
 pub(crate) async fn put(
     State(store): State<Store>,
     Path(id): Path<String>,
@@ -82,6 +97,10 @@ pub(crate) async fn put(
 /// Not `require` on the attribute: a PATCH of a missing order is a 404 whatever the headers, so
 /// the 428 for a missing precondition is decided inside the write, once the order is found.
 #[conditional]
+#[utoipa::path(patch, path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
+    request_body(content = OrderPatch, content_type = "application/merge-patch+json"),
+    responses((status = 200, description = "Patched.", body = Order),
+        (status = 404, description = "No such order.", body = ProblemDetails, content_type = "application/problem+json"), PatchBody))]
 pub(crate) async fn patch(
     State(store): State<Store>,
     Path(id): Path<String>,
@@ -105,6 +124,9 @@ pub(crate) async fn patch(
 /// The check runs inside the delete, and a missing order is a 404 whatever the headers, so the
 /// 428 for a missing precondition is decided there too, once the order is found.
 #[conditional]
+#[utoipa::path(delete, path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
+    responses((status = 204, description = "Deleted."),
+        (status = 404, description = "No such order.", body = ProblemDetails, content_type = "application/problem+json"), DeleteRefusals))]
 pub(crate) async fn delete(
     State(store): State<Store>,
     Path(id): Path<String>,

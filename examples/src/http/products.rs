@@ -1,17 +1,22 @@
 //! `/products/{sku}`.
 
 use axum::extract::{Path, State};
-use etag_core::{Preconditions, Written, conditional};
+use etag_core::{Preconditions, ProblemDetails, Written, conditional};
 use http::Uri;
 
 use super::conditions::{check_put, put_response};
 use super::extract::ValidJson;
+use super::openapi::{Busy, JsonBody};
 use crate::error::ApiError;
 use crate::model::{Product, ProductBody};
 use crate::store::Store;
 
 /// `GET /products/{sku}` (and HEAD): a strong tag (name, price and stock) and `Last-Modified`.
 #[conditional]
+#[utoipa::path(method(get, head), path = "/products/{sku}", tag = "products",
+    params(("sku" = String, Path, description = "The product's stock-keeping unit.")),
+    responses((status = 200, description = "The product.", body = Product),
+        (status = 404, description = "No such product.", body = ProblemDetails, content_type = "application/problem+json"), Busy))]
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(sku): Path<String>,
@@ -23,6 +28,12 @@ pub(crate) async fn get(
 /// `PUT /products/{sku}`: creates with `If-None-Match: *` (201); replaces with `If-Match` (the
 /// current tag, or `*`) or `If-Unmodified-Since`.
 #[conditional(require)]
+#[utoipa::path(put, path = "/products/{sku}", tag = "products",
+    params(("sku" = String, Path, description = "The product's stock-keeping unit.")),
+    request_body(content = ProductBody, content_type = "application/json"),
+    responses((status = 200, description = "Replaced.", body = Product),
+        (status = 201, description = "Created (`If-None-Match: *`).", body = Product,
+            headers(("Location" = String, description = "The product's URL."))), JsonBody))]
 pub(crate) async fn put(
     State(store): State<Store>,
     Path(sku): Path<String>,

@@ -15,9 +15,10 @@ use super::validation::{Invalid, Validate, require_text};
 /// assert!(body.validate().is_ok());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CartBody {
     /// Whose cart it is; not empty.
+    #[schema(pattern = r"\S")]
     pub owner: String,
     /// What is in it (may be empty).
     pub items: Vec<LineItem>,
@@ -35,7 +36,7 @@ impl Validate for CartBody {
 /// The entity tag is the version (`"3"`), so checking it needs no hashing. Versions keep counting
 /// across a delete and re-create of the same id, so a tag from the old cart never matches the new
 /// one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Versioned)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Versioned, utoipa::ToSchema)]
 pub struct Cart {
     /// The cart's content.
     #[serde(flatten)]

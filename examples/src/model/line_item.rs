@@ -13,11 +13,14 @@ use super::validation::{Invalid, require_text};
 /// assert_eq!(item.qty, 3);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LineItem {
     /// The product's stock-keeping unit.
+    #[schema(pattern = r"\S")]
     pub sku: String,
     /// How many; a positive integer (zero is refused by validation, negatives by the JSON shape).
+    #[serde(deserialize_with = "super::whole_number::deserialize")]
+    #[schema(minimum = 1, maximum = 4294967295_u64)]
     pub qty: u32,
 }
 

@@ -11,6 +11,7 @@ mod listed;
 mod order;
 mod product;
 mod validation;
+mod whole_number;
 
 pub use cart::{Cart, CartBody, CartVersion};
 pub use line_item::LineItem;

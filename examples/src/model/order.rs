@@ -19,9 +19,10 @@ use super::validation::{Invalid, Validate, require_text};
 /// assert!(body.validate().is_ok());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderBody {
     /// Who placed the order; not empty.
+    #[schema(pattern = r"\S")]
     pub customer: String,
     /// What was ordered.
     pub items: Vec<LineItem>,
@@ -45,7 +46,7 @@ impl Validate for OrderBody {
 /// `Last-Modified` is the date of the last write in whole seconds. The store dates every write
 /// at least a second after the previous one, so each state has its own date and date
 /// preconditions stay exact (see the [store's docs](crate::store#modification-dates)).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Versioned)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Versioned, utoipa::ToSchema)]
 pub struct Order {
     /// The order's content: the whole of the tag.
     #[serde(flatten)]

@@ -17,14 +17,18 @@ use super::validation::{Invalid, Validate, require_text};
 /// assert!(body.validate().is_ok());
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProductBody {
     /// The display name; not empty.
+    #[schema(pattern = r"\S")]
     pub name: String,
     /// The unit price; a non-negative number. Whole numbers are shown without a fraction.
     #[serde(serialize_with = "serialize_price")]
+    #[schema(minimum = 0)]
     pub price: f64,
     /// Units in stock; a non-negative integer.
+    #[serde(deserialize_with = "super::whole_number::deserialize")]
+    #[schema(maximum = 4294967295_u64)]
     pub stock: u32,
 }
 
@@ -56,7 +60,7 @@ fn serialize_price<S: Serializer>(price: &f64, serializer: S) -> Result<S::Ok, S
 /// caches revalidate with `If-None-Match`, which takes precedence over the moved `Last-Modified`.
 /// Being strong, the tag also guards writes with `If-Match`; `If-Unmodified-Since` works too,
 /// and the store gives every write of a product its own second so that the date check is exact.
-#[derive(Debug, Clone, PartialEq, Serialize, Versioned)]
+#[derive(Debug, Clone, PartialEq, Serialize, Versioned, utoipa::ToSchema)]
 pub struct Product {
     /// The display name.
     pub name: String,
