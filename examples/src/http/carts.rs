@@ -1,13 +1,14 @@
 //! `/carts` and `/carts/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, Written, conditional};
+use etag_core::{NoContent, Preconditions, ResourceState, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
     check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
 };
 use super::extract::{MergePatch, ValidJson};
+use crate::cache::{Entry, Kind};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Cart, CartBody, Collection, Listed};
@@ -25,6 +26,9 @@ pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Cart>,
 ///
 /// Preconditions, when sent, are about the collection: they are checked against its listing
 /// inside the create.
+///
+/// With a cache, the new cart is published after the commit. Its id is new, so no reader can
+/// have cached anything of it before: the mark is taken just before the publish.
 #[conditional]
 pub(crate) async fn create(
     State(store): State<Store>,
@@ -35,20 +39,33 @@ pub(crate) async fn create(
     let written = store.carts().create_guarded(body, guard).await?;
     let proof = collection_proof(written.proof, unconditional)?;
     let Listed { id, value } = written.value;
+    let entry = Entry::new(store.cache(), Kind::Cart, &id);
+    let published = entry.begin_write().await;
+    let value = published
+        .finish(Ok::<_, ApiError>(value), committed)
+        .await?;
     Ok(created_at(proof, value, &format!("/carts/{id}")))
 }
 
 /// `GET /carts/{id}` (and HEAD): 304 when `If-None-Match` says the client is current.
 ///
-/// The precheck reads only the version column, so a matching `If-None-Match` is answered with
-/// 304 before the cart itself is loaded.
-#[conditional(precheck = store.carts().version(&id).await.map_err(ApiError::from))]
+/// The precheck asks the validator cache, if there is one, and else reads only the version
+/// column, so a matching `If-None-Match` is answered with 304 before the cart itself is loaded.
+/// A cart loaded from the database fills the cache, with a ticket taken before the read.
+#[conditional(precheck = Entry::new(store.cache(), Kind::Cart, &id)
+    .precheck(store.carts().version(&id))
+    .await
+    .map_err(ApiError::from))]
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
 ) -> Result<Cart, ApiError> {
+    let entry = Entry::new(store.cache(), Kind::Cart, &id);
+    let ticket = entry.ticket().await;
     let cart = store.carts().get(&id).await?;
-    cart.ok_or_else(|| ApiError::not_found(KIND, &id))
+    let cart = cart.ok_or_else(|| ApiError::not_found(KIND, &id))?;
+    entry.fill(ticket, cart.version, &cart).await;
+    Ok(cart)
 }
 
 /// `PUT /carts/{id}`: replaces the cart, or creates it with `If-None-Match: *` (201).
@@ -63,14 +80,25 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<CartBody>,
 ) -> Result<Written<Cart>, ApiError> {
+    let pending = Entry::new(store.cache(), Kind::Cart, &id)
+        .begin_write()
+        .await;
     let written = store
         .carts()
         .upsert(&id, move |current| {
             let checked = check_put(&pre, current)?;
             Ok((body.clone(), checked))
         })
+        .await;
+    let written = pending
+        .finish(written, |written| committed(&written.value))
         .await?;
     Ok(put_response(written, uri.path()))
+}
+
+/// A committed cart's revision (its version) and validators, to publish.
+fn committed(cart: &Cart) -> Option<(u64, ResourceState)> {
+    Some((cart.version, ResourceState::of(cart)))
 }
 
 /// `PATCH /carts/{id}` with an `application/merge-patch+json` body.
@@ -85,12 +113,18 @@ pub(crate) async fn patch(
     MergePatch(patch): MergePatch,
 ) -> Result<Written<Cart>, ApiError> {
     let pre = pre.required();
+    let pending = Entry::new(store.cache(), Kind::Cart, &id)
+        .begin_write()
+        .await;
     let written = store
         .carts()
         .upsert(&id.clone(), move |current| {
             let (current, checked) = check_existing(&pre, current, KIND, &id)?;
             Ok((merge_patch::patched(&current.body, &patch)?, checked))
         })
+        .await;
+    let written = pending
+        .finish(written, |written| committed(&written.value))
         .await?;
     Ok(written.proof.ok(written.value))
 }
@@ -106,10 +140,20 @@ pub(crate) async fn delete(
     pre: Preconditions,
 ) -> Result<Written<NoContent>, ApiError> {
     let pre = pre.required();
+    let pending = Entry::new(store.cache(), Kind::Cart, &id)
+        .begin_write()
+        .await;
     let deleted = store
         .carts()
         .delete(&id.clone(), move |current| {
             check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
+        })
+        .await;
+    // The tombstone keeps the version after the deleted cart's: the revision of "missing".
+    let deleted = pending
+        .finish(deleted, |deleted| {
+            let version = deleted.value.as_ref()?.version;
+            Some((version.saturating_add(1), ResourceState::Missing))
         })
         .await?;
     Ok(deleted.proof.no_content())
