@@ -532,7 +532,6 @@ async fn race(db: &TestDb, url: &str, fault: Fault, own_redis: Option<&mut OwnRe
     }
 
     for (index, path) in paths.iter().enumerate() {
-        let seen = seen[index].lock().expect("not poisoned");
         let extra = if index == 0 { crashed_writes } else { 0 };
         let expected = u64::try_from(WRITERS * WRITES_PER_WRITER + extra).expect("small");
         for shop in shops.iter() {
@@ -542,12 +541,14 @@ async fn race(db: &TestDb, url: &str, fault: Fault, own_redis: Option<&mut OwnRe
             last.assert_status(StatusCode::OK);
             assert_eq!(count_of(&last.json()), expected, "{path}: lost updates");
         }
+        let seen = seen[index].lock().expect("not poisoned");
         assert!(seen.polls.len() > 10, "{path}: the pollers polled");
         let not_modified = seen
             .polls
             .iter()
             .filter(|poll| poll.1 == StatusCode::NOT_MODIFIED)
             .count();
+        assert!(not_modified > 0, "{path}: some polls were current");
         eprintln!(
             "{path} ({fault:?}): {} writes, {} polls, {not_modified} answered 304",
             seen.writes.len(),
