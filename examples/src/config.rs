@@ -68,6 +68,12 @@ pub struct Config {
     /// without it, no CORS.
     #[arg(long = "cors-origin", env = "SHOP_CORS_ORIGIN", value_delimiter = ',', value_parser = origin)]
     pub cors_origins: Vec<HeaderValue>,
+
+    /// A Redis URL (`redis://HOST:PORT/DB`) where carts' and orders' validators are cached, so
+    /// that conditional GETs are answered without the database. Every shop process on one
+    /// database must use the same cache (or none). Without it, no cache.
+    #[arg(long, env = "SHOP_CACHE", value_parser = redis_url)]
+    pub cache: Option<String>,
 }
 
 impl Config {
@@ -109,6 +115,16 @@ fn origin(text: &str) -> Result<HeaderValue, String> {
         ));
     }
     HeaderValue::from_str(text).map_err(|_| format!("`{text}` is not a valid header value"))
+}
+
+/// A Redis URL the cache client accepts (checked at start, before anything connects).
+fn redis_url(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    etag_core::cache::redis::Client::open(text)
+        .map(|_| text.to_owned())
+        .map_err(|error| {
+            format!("`{text}` is not a Redis URL such as redis://127.0.0.1:6379/0: {error}")
+        })
 }
 
 /// A count of at least one.
@@ -180,6 +196,18 @@ mod tests {
         ] {
             assert!(origin(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_cache_is_an_optional_redis_url() {
+        let config = Config::try_parse_from(["shop", "--cache", "redis://127.0.0.1:6379/3"])
+            .expect("a valid URL");
+        assert_eq!(config.cache.as_deref(), Some("redis://127.0.0.1:6379/3"));
+        assert_eq!(
+            Config::try_parse_from(["shop"]).expect("no flags").cache,
+            None
+        );
+        assert!(Config::try_parse_from(["shop", "--cache", "127.0.0.1:6379"]).is_err());
     }
 
     #[test]

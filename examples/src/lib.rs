@@ -16,8 +16,10 @@
 //! - [`store`]: persistence, with writes that decide inside their transaction;
 //! - [`db`]: which database, neutral errors, and bounded retries, over SQLite and PostgreSQL;
 //! - [`http`]: routes and handlers; [`error`]: problem+json for every failure;
+//! - [`cache`]: the validator cache in Redis (`--cache`), kept by the handlers;
 //! - [`merge_patch`]: RFC 7396 for PATCH; [`config`] and [`server`]: running it.
 
+pub mod cache;
 pub mod config;
 pub mod db;
 pub mod error;

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
+use etag_examples::cache::ShopCache;
 use etag_examples::config::Config;
 use etag_examples::http::router_with_cors;
 use etag_examples::server::{bind, serve_with, shutdown_signal};
@@ -27,7 +28,12 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     // Bind before opening the database: a taken port must not leave a new database file behind.
     let listener = bind(&config.addr).await?;
     let addr = listener.local_addr()?;
-    let store = Store::connect(&config.db).await?;
+    let mut store = Store::connect(&config.db).await?;
+    if let Some(url) = &config.cache {
+        let cache = ShopCache::open(url, &store.database_id().await?).await?;
+        tracing::info!(prefix = cache.prefix(), "validator cache in Redis");
+        store = store.with_cache(cache);
+    }
     let limits = config.limits();
     tracing::info!(%addr, db = %config.db, ?limits, "listening");
     let app = router_with_cors(store, config.cors_origins.clone());

@@ -1,7 +1,7 @@
 //! `/carts` and `/carts/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, ProblemDetails, Written, conditional};
+use etag_core::{NoContent, Preconditions, ProblemDetails, ResourceState, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
@@ -9,6 +9,7 @@ use super::conditions::{
 };
 use super::extract::{MergePatch, ValidJson};
 use super::openapi::{Busy, CartPatch, DeleteRefusals, JsonBody, ListedCart, PatchBody};
+use crate::cache::{Entry, Kind};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Cart, CartBody, Collection, Listed};
@@ -28,6 +29,9 @@ pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Cart>,
 ///
 /// Preconditions, when sent, are about the collection: they are checked against its listing
 /// inside the create.
+///
+/// With a cache, the new cart is published after the commit. Its id is new, so no reader can
+/// have cached anything of it before: the mark is taken just before the publish.
 #[conditional]
 #[utoipa::path(post, path = "/carts", tag = "carts",
     request_body(content = CartBody, content_type = "application/json"),
@@ -42,14 +46,23 @@ pub(crate) async fn create(
     let written = store.carts().create_guarded(body, guard).await?;
     let proof = collection_proof(written.proof, unconditional)?;
     let Listed { id, value } = written.value;
+    let entry = Entry::new(store.cache(), Kind::Cart, &id);
+    let published = entry.begin_write().await;
+    let value = published
+        .finish(Ok::<_, ApiError>(value), committed)
+        .await?;
     Ok(created_at(proof, value, &format!("/carts/{id}")))
 }
 
 /// `GET /carts/{id}` (and HEAD): 304 when `If-None-Match` says the client is current.
 ///
-/// The precheck reads only the version column, so a matching `If-None-Match` is answered with
-/// 304 before the cart itself is loaded.
-#[conditional(precheck = store.carts().version(&id).await.map_err(ApiError::from))]
+/// The precheck asks the validator cache, if there is one, and else reads only the version
+/// column, so a matching `If-None-Match` is answered with 304 before the cart itself is loaded.
+/// A cart loaded from the database fills the cache, with a ticket taken before the read.
+#[conditional(precheck = Entry::new(store.cache(), Kind::Cart, &id)
+    .precheck(store.carts().version(&id))
+    .await
+    .map_err(ApiError::from))]
 #[utoipa::path(method(get, head), path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
     responses((status = 200, description = "The cart.", body = Cart),
         (status = 404, description = "No such cart.", body = ProblemDetails, content_type = "application/problem+json"), Busy))]
@@ -57,8 +70,12 @@ pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
 ) -> Result<Cart, ApiError> {
+    let entry = Entry::new(store.cache(), Kind::Cart, &id);
+    let ticket = entry.ticket().await;
     let cart = store.carts().get(&id).await?;
-    cart.ok_or_else(|| ApiError::not_found(KIND, &id))
+    let cart = cart.ok_or_else(|| ApiError::not_found(KIND, &id))?;
+    entry.fill(ticket, cart.version, &cart).await;
+    Ok(cart)
 }
 
 /// `PUT /carts/{id}`: replaces the cart, or creates it with `If-None-Match: *` (201).
@@ -78,14 +95,25 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<CartBody>,
 ) -> Result<Written<Cart>, ApiError> {
+    let pending = Entry::new(store.cache(), Kind::Cart, &id)
+        .begin_write()
+        .await;
     let written = store
         .carts()
         .upsert(&id, move |current| {
             let checked = check_put(&pre, current)?;
             Ok((body.clone(), checked))
         })
+        .await;
+    let written = pending
+        .finish(written, |written| committed(&written.value))
         .await?;
     Ok(put_response(written, uri.path()))
+}
+
+/// A committed cart's revision (its version) and validators, to publish.
+fn committed(cart: &Cart) -> Option<(u64, ResourceState)> {
+    Some((cart.version, ResourceState::of(cart)))
 }
 
 /// `PATCH /carts/{id}` with an `application/merge-patch+json` body.
@@ -104,12 +132,18 @@ pub(crate) async fn patch(
     MergePatch(patch): MergePatch,
 ) -> Result<Written<Cart>, ApiError> {
     let pre = pre.required();
+    let pending = Entry::new(store.cache(), Kind::Cart, &id)
+        .begin_write()
+        .await;
     let written = store
         .carts()
         .upsert(&id.clone(), move |current| {
             let (current, checked) = check_existing(&pre, current, KIND, &id)?;
             Ok((merge_patch::patched(&current.body, &patch)?, checked))
         })
+        .await;
+    let written = pending
+        .finish(written, |written| committed(&written.value))
         .await?;
     Ok(written.proof.ok(written.value))
 }
@@ -128,10 +162,20 @@ pub(crate) async fn delete(
     pre: Preconditions,
 ) -> Result<Written<NoContent>, ApiError> {
     let pre = pre.required();
+    let pending = Entry::new(store.cache(), Kind::Cart, &id)
+        .begin_write()
+        .await;
     let deleted = store
         .carts()
         .delete(&id.clone(), move |current| {
             check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
+        })
+        .await;
+    // The tombstone keeps the version after the deleted cart's: the revision of "missing".
+    let deleted = pending
+        .finish(deleted, |deleted| {
+            let version = deleted.value.as_ref()?.version;
+            Some((version.saturating_add(1), ResourceState::Missing))
         })
         .await?;
     Ok(deleted.proof.no_content())

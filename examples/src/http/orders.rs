@@ -1,7 +1,7 @@
 //! `/orders` and `/orders/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, ProblemDetails, Written, conditional};
+use etag_core::{NoContent, Preconditions, ProblemDetails, ResourceState, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
@@ -9,10 +9,11 @@ use super::conditions::{
 };
 use super::extract::{MergePatch, ValidJson};
 use super::openapi::{Busy, DeleteRefusals, JsonBody, ListedOrder, OrderPatch, PatchBody};
+use crate::cache::{Entry, Kind};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Collection, Listed, Order, OrderBody};
-use crate::store::{Dating, Store};
+use crate::store::{Dating, Revised, Store, Written as StoreWritten};
 
 const KIND: &str = "order";
 
@@ -28,6 +29,9 @@ pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Order>
 ///
 /// Preconditions, when sent, are about the collection: they are checked against its listing
 /// inside the create.
+///
+/// With a cache, the new order is published after the commit. Its id is new, so no reader can
+/// have cached anything of it before: the mark is taken just before the publish.
 #[conditional]
 #[utoipa::path(post, path = "/orders", tag = "orders",
     request_body(content = OrderBody, content_type = "application/json"),
@@ -41,18 +45,32 @@ pub(crate) async fn create(
     let (guard, unconditional) = collection_guard(pre);
     let written = store.orders().create_guarded(body, guard).await?;
     let proof = collection_proof(written.proof, unconditional)?;
-    let Listed { id, value } = written.value;
+    let Revised {
+        value: Listed { id, value },
+        revision,
+    } = written.value;
+    let pending = Entry::new(store.cache(), Kind::Order, &id)
+        .begin_write()
+        .await;
+    let value = pending
+        .finish(Ok::<_, ApiError>(value), |order| committed(revision, order))
+        .await?;
     Ok(created_at(proof, value, &format!("/orders/{id}")))
 }
 
 /// `GET /orders/{id}` (and HEAD): 304 when `If-None-Match` / `If-Modified-Since` say the client
 /// is current.
 ///
-/// The precheck reads only the order's stored tag and date, so a client that is current gets
-/// its 304 (and a failed `If-Match` its 412) before the order is loaded and hashed. When the
-/// order is missing the precheck gives `None` and the body answers 404; otherwise the body loads
-/// the order and the response carries the tag computed from it, which equals the stored one.
-#[conditional(precheck = store.orders().validators(&id).await.map_err(ApiError::from))]
+/// The precheck asks the validator cache, if there is one, and else reads only the order's
+/// stored tag and date, so a client that is current gets its 304 (and a failed `If-Match` its
+/// 412) before the order is loaded and hashed. When the order is missing the precheck gives
+/// `None` and the body answers 404; otherwise the body loads the order (and its revision, to
+/// fill the cache with a ticket taken before the read) and the response carries the tag
+/// computed from it, which equals the stored one.
+#[conditional(precheck = Entry::new(store.cache(), Kind::Order, &id)
+    .precheck(store.orders().validators(&id))
+    .await
+    .map_err(ApiError::from))]
 #[utoipa::path(method(get, head), path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
     responses((status = 200, description = "The order.", body = Order),
         (status = 404, description = "No such order.", body = ProblemDetails, content_type = "application/problem+json"), Busy))]
@@ -60,8 +78,15 @@ pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
 ) -> Result<Order, ApiError> {
-    let order = store.orders().get(&id).await?;
-    order.ok_or_else(|| ApiError::not_found(KIND, &id))
+    let entry = Entry::new(store.cache(), Kind::Order, &id);
+    let ticket = entry.ticket().await;
+    let order = store.orders().get_revised(&id).await?;
+    let Revised {
+        value: order,
+        revision,
+    } = order.ok_or_else(|| ApiError::not_found(KIND, &id))?;
+    entry.fill(ticket, revision, &order).await;
+    Ok(order)
 }
 
 /// `PUT /orders/{id}`: replaces the order, or creates it with `If-None-Match: *` (201).
@@ -82,14 +107,28 @@ pub(crate) async fn put(
     ValidJson(body): ValidJson<OrderBody>,
 ) -> Result<Written<Order>, ApiError> {
     let dating = Dating::for_request(&pre);
+    let pending = Entry::new(store.cache(), Kind::Order, &id)
+        .begin_write()
+        .await;
     let written = store
         .orders()
         .upsert_dated(&id, dating, move |current| {
             let checked = check_put(&pre, current)?;
             Ok((body.clone(), checked))
         })
-        .await?;
-    Ok(put_response(written, uri.path()))
+        .await;
+    let written = pending.finish(written, revised_committed).await?;
+    Ok(put_response(written.value, uri.path()))
+}
+
+/// A committed order's revision and validators, to publish.
+fn committed(revision: u64, order: &Order) -> Option<(u64, ResourceState)> {
+    Some((revision, ResourceState::of(order)))
+}
+
+/// [`committed`] for a write that returned its revision.
+fn revised_committed<P>(written: &Revised<StoreWritten<Order, P>>) -> Option<(u64, ResourceState)> {
+    committed(written.revision, &written.value.value)
 }
 
 /// `PATCH /orders/{id}` with an `application/merge-patch+json` body.
@@ -109,13 +148,17 @@ pub(crate) async fn patch(
 ) -> Result<Written<Order>, ApiError> {
     let pre = pre.required();
     let dating = Dating::for_request(&pre);
+    let pending = Entry::new(store.cache(), Kind::Order, &id)
+        .begin_write()
+        .await;
     let written = store
         .orders()
         .upsert_dated(&id.clone(), dating, move |current| {
             let (current, checked) = check_existing(&pre, current, KIND, &id)?;
             Ok((merge_patch::patched(&current.body, &patch)?, checked))
         })
-        .await?;
+        .await;
+    let written = pending.finish(written, revised_committed).await?.value;
     Ok(written.proof.ok(written.value))
 }
 
@@ -133,10 +176,18 @@ pub(crate) async fn delete(
     pre: Preconditions,
 ) -> Result<Written<NoContent>, ApiError> {
     let pre = pre.required();
+    let pending = Entry::new(store.cache(), Kind::Order, &id)
+        .begin_write()
+        .await;
     let deleted = store
         .orders()
         .delete(&id.clone(), move |current| {
             check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
+        })
+        .await;
+    let (deleted, _) = pending
+        .finish(deleted, |(_, revision)| {
+            revision.map(|revision| (revision, ResourceState::Missing))
         })
         .await?;
     Ok(deleted.proof.no_content())

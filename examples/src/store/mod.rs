@@ -111,6 +111,7 @@ pub use products::Products;
 
 pub(crate) use codec::etag_text;
 
+use crate::cache::ShopCache;
 use crate::db::{self, DbError, Location};
 
 /// The result of a write that may create: the stored value, whether it is new, and the proof
@@ -123,6 +124,17 @@ pub struct Written<T, P = ()> {
     pub created: bool,
     /// What the decision closure returned with the new state, from the run that committed.
     pub proof: P,
+}
+
+/// A value with the revision of the resource it came from or became: a counter that every
+/// write of the resource moves on, in the write's transaction (see
+/// [`Orders::get_revised`]; a cart's revision is its version).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revised<T> {
+    /// The value.
+    pub value: T,
+    /// The resource's revision in that state.
+    pub revision: u64,
 }
 
 /// The result of a delete: what was deleted (`None` when there was nothing and the decision
@@ -162,6 +174,8 @@ enum Backend {
 #[derive(Clone, Debug)]
 pub struct Store {
     backend: Backend,
+    /// The validator cache the HTTP handlers keep up to date, if the shop runs with one.
+    cache: Option<ShopCache>,
 }
 
 impl Store {
@@ -169,6 +183,7 @@ impl Store {
     pub async fn open(path: impl Into<PathBuf>) -> Result<Self, DbError> {
         Ok(Self {
             backend: Backend::Sqlite(db::sqlite::Database::open(path).await?),
+            cache: None,
         })
     }
 
@@ -189,7 +204,33 @@ impl Store {
             Location::Sqlite(path) => Self::open(path.clone()).await,
             Location::Postgres(url) => Ok(Self {
                 backend: Backend::Postgres(db::postgres::Database::connect(url).await?),
+                cache: None,
             }),
+        }
+    }
+
+    /// This store with a validator cache, which the HTTP handlers then use for the GET
+    /// prechecks of carts and orders and keep up to date on every write of them.
+    pub fn with_cache(self, cache: ShopCache) -> Self {
+        Self {
+            cache: Some(cache),
+            ..self
+        }
+    }
+
+    /// The validator cache, if the store has one.
+    pub fn cache(&self) -> Option<&ShopCache> {
+        self.cache.as_ref()
+    }
+
+    /// The random identity the schema gave this database when it was created: the same for
+    /// every process on it, whatever path or URL names it, and different for every other
+    /// database (a copied file keeps it: give a copy a new one before serving both with one
+    /// cache). It names the database's keys in the validator cache.
+    pub async fn database_id(&self) -> Result<String, DbError> {
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::database_id(db).await,
+            Backend::Postgres(db) => postgres::database_id(db).await,
         }
     }
 

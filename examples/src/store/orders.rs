@@ -12,7 +12,7 @@ use etag_core::EntityTag;
 
 use super::codec::from_millis;
 use super::dating::{Dating, date_of_write, wait_for_a_later_second};
-use super::{Backend, Deleted, Written, postgres, sqlite};
+use super::{Backend, Deleted, Revised, Written, postgres, sqlite};
 use crate::db::{Abort, DbError, WriteError};
 use crate::model::{Listed, Order, OrderBody, OrderValidators};
 
@@ -108,6 +108,18 @@ impl Orders {
         }
     }
 
+    /// The order with this id and its revision, read together: a counter that every write of the
+    /// id moves on by one, in the write's transaction, and that keeps counting across a delete
+    /// (0 for an order no write of this schema has touched). The validator cache orders its
+    /// entries by it.
+    pub async fn get_revised(&self, id: &str) -> Result<Option<Revised<Order>>, DbError> {
+        let found = match &self.backend {
+            Backend::Sqlite(db) => sqlite::orders::get_revised(db, id).await?,
+            Backend::Postgres(db) => postgres::orders::get_revised(db, id).await?,
+        };
+        Ok(found.map(|(value, revision)| Revised { value, revision }))
+    }
+
     /// The stored validators of the order with this id: its entity tag and date, read from two
     /// columns without loading or hashing the order. They equal the [`Order`]'s own (see
     /// [stored entity tags](super#stored-entity-tags)), so a conditional GET can decide on a 304
@@ -155,7 +167,7 @@ impl Orders {
     pub async fn create(&self, body: OrderBody) -> Result<Listed<Order>, DbError> {
         let no_guard = None::<fn(&[Listed<Order>]) -> Result<(), Infallible>>;
         match self.create_guarded(body, no_guard).await {
-            Ok(written) => Ok(written.value),
+            Ok(written) => Ok(written.value.value),
             Err(WriteError::Db(error)) => Err(error),
             Err(WriteError::Rejected(never)) => match never {},
         }
@@ -163,23 +175,27 @@ impl Orders {
 
     /// Like [`create`](Self::create), but `guard`, when given, first sees the whole collection
     /// inside the transaction and may reject the request (preconditions sent with a POST are
-    /// evaluated against the collection); its proof is returned (`None` without a guard).
+    /// evaluated against the collection); its proof is returned (`None` without a guard), with
+    /// the new order's [revision](Self::get_revised).
     pub async fn create_guarded<P, R, G>(
         &self,
         body: OrderBody,
         guard: Option<G>,
-    ) -> Result<Written<Listed<Order>, Option<P>>, WriteError<R>>
+    ) -> Result<Written<Revised<Listed<Order>>, Option<P>>, WriteError<R>>
     where
         G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
         P: Send + 'static,
         R: Send + 'static,
     {
-        let (listed, proof) = match &self.backend {
+        let (listed, proof, revision) = match &self.backend {
             Backend::Sqlite(db) => sqlite::orders::create(db, body, guard).await?,
             Backend::Postgres(db) => postgres::orders::create(db, body, guard).await?,
         };
         Ok(Written {
-            value: listed,
+            value: Revised {
+                value: listed,
+                revision,
+            },
             created: true,
             proof,
         })
@@ -200,37 +216,40 @@ impl Orders {
         P: Send + 'static,
         R: Send + 'static,
     {
-        self.upsert_dated(id, Dating::Clock, decide).await
+        let revised = self.upsert_dated(id, Dating::Clock, decide).await?;
+        Ok(revised.value)
     }
 
     /// [`upsert`](Self::upsert), dated as `dating` says: with [`Dating::DistinctSecond`] a write in
     /// the same second as the state it replaces rolls back, waits for the next second and runs
-    /// `decide` again.
+    /// `decide` again. Returns the order's new [revision](Self::get_revised) too.
     pub async fn upsert_dated<P, R, F>(
         &self,
         id: &str,
         dating: Dating,
         decide: F,
-    ) -> Result<Written<Order, P>, WriteError<R>>
+    ) -> Result<Revised<Written<Order, P>>, WriteError<R>>
     where
         F: FnMut(Option<&Order>) -> Result<(OrderBody, P), R> + Send + 'static,
         P: Send + 'static,
         R: Send + 'static,
     {
-        match &self.backend {
-            Backend::Sqlite(db) => sqlite::orders::upsert(db, id, dating, decide).await,
-            Backend::Postgres(db) => postgres::orders::upsert(db, id, dating, decide).await,
-        }
+        let (value, revision) = match &self.backend {
+            Backend::Sqlite(db) => sqlite::orders::upsert(db, id, dating, decide).await?,
+            Backend::Postgres(db) => postgres::orders::upsert(db, id, dating, decide).await?,
+        };
+        Ok(Revised { value, revision })
     }
 
     /// Deletes the order `id` if `decide` accepts its current state, leaving a tombstone with its
     /// date; returns what was deleted (`None` when there was nothing and `decide` accepted that)
-    /// and `decide`'s proof.
+    /// and `decide`'s proof, with the [revision](Self::get_revised) the delete gave the id
+    /// (`None` when nothing was deleted).
     pub async fn delete<P, R, F>(
         &self,
         id: &str,
         decide: F,
-    ) -> Result<Deleted<Order, P>, WriteError<R>>
+    ) -> Result<(Deleted<Order, P>, Option<u64>), WriteError<R>>
     where
         F: FnMut(Option<&Order>) -> Result<P, R> + Send + 'static,
         P: Send + 'static,

@@ -68,6 +68,16 @@ const MIGRATIONS: &[&str] = &[
         BEFORE UPDATE ON orders
         FOR EACH ROW EXECUTE FUNCTION orders_keep_their_tag_current();
     "#,
+    // 2: SQLite's schema 4, for the validator cache: the revision of each order id (bumped by
+    // every order write, kept across a delete) and the database's random identity.
+    r#"
+    CREATE TABLE order_revisions (
+        id       TEXT PRIMARY KEY,
+        revision BIGINT NOT NULL CHECK (revision > 0)
+    );
+    CREATE TABLE shop_identity (id TEXT NOT NULL);
+    INSERT INTO shop_identity (id) VALUES (md5(random()::text || clock_timestamp()::text));
+    "#,
 ];
 
 /// Brings the schema up to date, one process at a time.

@@ -51,6 +51,17 @@ const MIGRATIONS: &[Migration] = &[
     // 3: each order's entity tag in its row, so that a conditional GET can answer 304 from two
     // columns instead of loading and hashing the order. Existing orders are tagged here.
     Migration::Code(order_tags::store_order_tags),
+    // 4: for the validator cache (`shop --cache`): a revision per order id that every order write
+    // bumps in its transaction and that outlives a delete (an order without a row has revision 0),
+    // and a random identity of this database, which names its keys in Redis.
+    Migration::Sql(
+        "CREATE TABLE order_revisions (
+        id       TEXT PRIMARY KEY NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision > 0)
+    ) STRICT;
+    CREATE TABLE shop_identity (id TEXT NOT NULL) STRICT;
+    INSERT INTO shop_identity (id) VALUES (lower(hex(randomblob(16))));",
+    ),
 ];
 
 /// Brings the schema up to date. Runs under `BEGIN IMMEDIATE`, so processes starting together

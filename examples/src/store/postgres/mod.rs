@@ -13,7 +13,15 @@ use etag_core::EntityTag;
 use sqlx::{PgConnection, PgExecutor};
 
 use super::codec::{etag_text, items_from_json, items_to_json};
+use crate::db::DbError;
+use crate::db::postgres::Database;
 use crate::model::LineItem;
+
+/// The database's identity (schema 2's `shop_identity`).
+pub(super) async fn database_id(db: &Database) -> Result<String, DbError> {
+    db.read(|| sqlx::query_scalar("SELECT id FROM shop_identity").fetch_one(db.pool()))
+        .await
+}
 
 /// The advisory lock of one collection: every write of the collection takes it shared, a POST
 /// whose preconditions are checked against the whole collection takes it exclusive, so that

@@ -12,7 +12,7 @@ use etag_core::Versioned;
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgExecutor, Row};
 
-use super::super::codec::{from_millis, to_millis};
+use super::super::codec::{from_millis, to_millis, version_from_sql};
 use super::super::orders::{decide_order, new_order};
 use super::super::{Dating, Deleted, Written};
 use super::{
@@ -24,6 +24,26 @@ use crate::model::{Listed, Order, OrderBody};
 
 pub(in crate::store) async fn get(db: &Database, id: &str) -> Result<Option<Order>, DbError> {
     db.read(|| read_order(db.pool(), id, false)).await
+}
+
+/// The order with this id and its revision, read together (one statement, one snapshot).
+pub(in crate::store) async fn get_revised(
+    db: &Database,
+    id: &str,
+) -> Result<Option<(Order, u64)>, DbError> {
+    db.read(|| async {
+        let row = sqlx::query(
+            "SELECT o.customer, o.items, o.note, o.modified_ms, coalesce(r.revision, 0)
+             FROM orders o LEFT JOIN order_revisions r ON r.id = o.id WHERE o.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+        row.as_ref()
+            .map(|row| Ok((order_from_row(row)?, version_from_sql(row.try_get(4)?))))
+            .transpose()
+    })
+    .await
 }
 
 /// The stored tag text and date of one order.
@@ -47,7 +67,7 @@ pub(in crate::store) async fn create<P, R, G>(
     db: &Database,
     body: OrderBody,
     mut guard: Option<G>,
-) -> Result<(Listed<Order>, Option<P>), WriteError<R>>
+) -> Result<(Listed<Order>, Option<P>, u64), WriteError<R>>
 where
     G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
@@ -66,7 +86,7 @@ async fn create_once<P, R, G>(
     db: &Database,
     body: &OrderBody,
     guard: &mut Option<G>,
-) -> Result<(Listed<Order>, Option<P>), Abort<R>>
+) -> Result<(Listed<Order>, Option<P>, u64), Abort<R>>
 where
     G: FnMut(&[Listed<Order>]) -> Result<P, R>,
 {
@@ -81,8 +101,9 @@ where
         let id = fresh_id(&mut tx).await?;
         let order = new_order(body.clone(), take_tombstone(&mut tx, &id).await?, now);
         if insert_if_absent(&mut tx, &id, &order).await? {
+            let revision = bump_revision(&mut tx, &id).await?;
             commit(tx).await?;
-            return Ok((Listed { id, value: order }, proof));
+            return Ok((Listed { id, value: order }, proof, revision));
         }
     }
     Err(DbError::Internal("no free order id after several random tries".into()).into())
@@ -93,7 +114,7 @@ pub(in crate::store) async fn upsert<P, R, F>(
     id: &str,
     dating: Dating,
     mut decide: F,
-) -> Result<Written<Order, P>, WriteError<R>>
+) -> Result<(Written<Order, P>, u64), WriteError<R>>
 where
     F: FnMut(Option<&Order>) -> Result<(OrderBody, P), R> + Send + 'static,
     P: Send + 'static,
@@ -113,7 +134,7 @@ async fn upsert_once<P, R>(
     id: &str,
     dating: Dating,
     decide: &mut impl FnMut(Option<&Order>) -> Result<(OrderBody, P), R>,
-) -> Result<Written<Order, P>, Abort<R>> {
+) -> Result<(Written<Order, P>, u64), Abort<R>> {
     let mut tx = db.begin().await?;
     Collection::Orders.lock(&mut tx, false).await?;
     let current = read_order(&mut *tx, id, true).await?;
@@ -132,15 +153,16 @@ async fn upsert_once<P, R>(
     } else {
         replace(&mut tx, id, &written.value).await?;
     }
+    let revision = bump_revision(&mut tx, id).await?;
     commit(tx).await?;
-    Ok(written)
+    Ok((written, revision))
 }
 
 pub(in crate::store) async fn delete<P, R, F>(
     db: &Database,
     id: &str,
     mut decide: F,
-) -> Result<Deleted<Order, P>, WriteError<R>>
+) -> Result<(Deleted<Order, P>, Option<u64>), WriteError<R>>
 where
     F: FnMut(Option<&Order>) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
@@ -159,12 +181,14 @@ async fn delete_once<P, R>(
     db: &Database,
     id: &str,
     decide: &mut impl FnMut(Option<&Order>) -> Result<P, R>,
-) -> Result<Deleted<Order, P>, Abort<R>> {
+) -> Result<(Deleted<Order, P>, Option<u64>), Abort<R>> {
     let mut tx = db.begin().await?;
     Collection::Orders.lock(&mut tx, false).await?;
     let current = read_order(&mut *tx, id, true).await?;
     let proof = decide(current.as_ref()).map_err(Abort::Reject)?;
+    let mut revision = None;
     if let Some(order) = &current {
+        revision = Some(bump_revision(&mut tx, id).await?);
         sqlx::query("DELETE FROM orders WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -179,10 +203,13 @@ async fn delete_once<P, R>(
         .await?;
     }
     commit(tx).await?;
-    Ok(Deleted {
-        value: current,
-        proof,
-    })
+    Ok((
+        Deleted {
+            value: current,
+            proof,
+        },
+        revision,
+    ))
 }
 
 /// One order; with `for_update`, its row stays locked until the transaction ends.
@@ -198,6 +225,21 @@ async fn read_order<'e>(
     };
     let row = sqlx::query(sql).bind(id).fetch_optional(conn).await?;
     row.as_ref().map(order_from_row).transpose()
+}
+
+/// Moves the order's revision on by one (from 0, when it has none yet) inside the write's
+/// transaction, and returns it. The row stays locked until the transaction ends, so writers of
+/// one id bump it one after the other.
+async fn bump_revision(tx: &mut PgConnection, id: &str) -> Result<u64, sqlx::Error> {
+    let revision: i64 = sqlx::query_scalar(
+        "INSERT INTO order_revisions (id, revision) VALUES ($1, 1)
+         ON CONFLICT (id) DO UPDATE SET revision = order_revisions.revision + 1
+         RETURNING revision",
+    )
+    .bind(id)
+    .fetch_one(tx)
+    .await?;
+    Ok(version_from_sql(revision))
 }
 
 /// Removes the tombstone of a deleted order `id`, returning its date, when an order is created

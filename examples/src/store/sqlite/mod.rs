@@ -10,7 +10,15 @@ use etag_core::EntityTag;
 use rusqlite::types::Type;
 
 use super::codec::{etag_text, items_from_json, items_to_json};
+use crate::db::DbError;
+use crate::db::sqlite::Database;
 use crate::model::LineItem;
+
+/// The database's identity (schema 4's `shop_identity`).
+pub(super) async fn database_id(db: &Database) -> Result<String, DbError> {
+    db.read(|conn| conn.query_row("SELECT id FROM shop_identity", [], |row| row.get(0)))
+        .await
+}
 
 /// Line items as a column value.
 fn items_to_sql(items: &[LineItem]) -> rusqlite::Result<String> {

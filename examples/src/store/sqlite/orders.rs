@@ -5,7 +5,7 @@ use std::time::SystemTime;
 use etag_core::Versioned;
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
-use super::super::codec::{from_millis, to_millis};
+use super::super::codec::{from_millis, to_millis, version_from_sql};
 use super::super::orders::{decide_order, new_order};
 use super::super::{Dating, Deleted, Written};
 use super::{etag_to_sql, items_from_sql, items_to_sql, with_fresh_id};
@@ -17,9 +17,34 @@ const SELECT_ONE: &str = "SELECT customer, items, note, modified_ms FROM orders 
 
 const SELECT_VALIDATORS: &str = "SELECT etag, modified_ms FROM orders WHERE id = ?1";
 
+/// One order with its revision, in one statement and so from one snapshot.
+const SELECT_REVISED: &str = "SELECT o.customer, o.items, o.note, o.modified_ms,
+    coalesce(r.revision, 0) FROM orders o LEFT JOIN order_revisions r ON r.id = o.id
+    WHERE o.id = ?1";
+
+/// Moves the order's revision on by one (from 0, when it has none yet) and returns it.
+const BUMP_REVISION: &str = "INSERT INTO order_revisions (id, revision) VALUES (?1, 1)
+    ON CONFLICT (id) DO UPDATE SET revision = revision + 1 RETURNING revision";
+
 pub(in crate::store) async fn get(db: &Database, id: &str) -> Result<Option<Order>, DbError> {
     let id = id.to_owned();
     db.read(move |conn| read_order(conn, &id)).await
+}
+
+/// The order with this id and its revision, read together.
+pub(in crate::store) async fn get_revised(
+    db: &Database,
+    id: &str,
+) -> Result<Option<(Order, u64)>, DbError> {
+    let id = id.to_owned();
+    db.read(move |conn| {
+        conn.prepare_cached(SELECT_REVISED)?
+            .query_row([&id], |row| {
+                Ok((order_from_row(row)?, version_from_sql(row.get(4)?)))
+            })
+            .optional()
+    })
+    .await
 }
 
 /// The stored tag text and date of one order.
@@ -44,7 +69,7 @@ pub(in crate::store) async fn create<P, R, G>(
     db: &Database,
     body: OrderBody,
     mut guard: Option<G>,
-) -> Result<(Listed<Order>, Option<P>), WriteError<R>>
+) -> Result<(Listed<Order>, Option<P>, u64), WriteError<R>>
 where
     G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
@@ -56,12 +81,12 @@ where
             None => None,
         };
         let now = SystemTime::now();
-        let (id, order) = with_fresh_id(tx, |id| {
+        let (id, (order, revision)) = with_fresh_id(tx, |id| {
             let order = new_order(body.clone(), take_tombstone(tx, id)?, now);
             store(tx, id, &order, true)?;
-            Ok(order)
+            Ok((order, bump_revision(tx, id)?))
         })?;
-        Ok((Listed { id, value: order }, proof))
+        Ok((Listed { id, value: order }, proof, revision))
     })
     .await
 }
@@ -71,7 +96,7 @@ pub(in crate::store) async fn upsert<P, R, F>(
     id: &str,
     dating: Dating,
     mut decide: F,
-) -> Result<Written<Order, P>, WriteError<R>>
+) -> Result<(Written<Order, P>, u64), WriteError<R>>
 where
     F: FnMut(Option<&Order>) -> Result<(OrderBody, P), R> + Send + 'static,
     P: Send + 'static,
@@ -89,7 +114,7 @@ where
         };
         let written = decided.into_written(tombstone, now);
         store(tx, &id, &written.value, written.created)?;
-        Ok(written)
+        Ok((written, bump_revision(tx, &id)?))
     })
     .await
 }
@@ -98,7 +123,7 @@ pub(in crate::store) async fn delete<P, R, F>(
     db: &Database,
     id: &str,
     mut decide: F,
-) -> Result<Deleted<Order, P>, WriteError<R>>
+) -> Result<(Deleted<Order, P>, Option<u64>), WriteError<R>>
 where
     F: FnMut(Option<&Order>) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
@@ -108,7 +133,9 @@ where
     db.write(move |tx| {
         let current = read_order(tx, &id)?;
         let proof = decide(current.as_ref()).map_err(Abort::Reject)?;
+        let mut revision = None;
         if let Some(order) = &current {
+            revision = Some(bump_revision(tx, &id)?);
             tx.execute("DELETE FROM orders WHERE id = ?1", [&id])?;
             tx.execute(
                 "INSERT INTO order_tombstones (id, modified_ms) VALUES (?1, ?2)
@@ -116,10 +143,13 @@ where
                 params![id, to_millis(order.modified_at)],
             )?;
         }
-        Ok(Deleted {
-            value: current,
-            proof,
-        })
+        Ok((
+            Deleted {
+                value: current,
+                proof,
+            },
+            revision,
+        ))
     })
     .await
 }
@@ -130,6 +160,12 @@ fn read_order(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<
     conn.prepare_cached(SELECT_ONE)?
         .query_row([id], order_from_row)
         .optional()
+}
+
+/// Bumps the order's revision inside the write's transaction (see [`BUMP_REVISION`]).
+fn bump_revision(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<u64> {
+    tx.prepare_cached(BUMP_REVISION)?
+        .query_row([id], |row| row.get(0).map(version_from_sql))
 }
 
 /// Removes the tombstone of a deleted order `id`, returning its date, when an order is created

@@ -1,0 +1,252 @@
+//! The shop's validator cache (`shop --cache redis://…`): carts' and orders' validators in Redis,
+//! so that a poll's 304 (or a stale `If-Match`'s 412 on a GET) is answered without the database.
+//!
+//! This module is the shop's side of [`etag_core::cache`], whose guide states the protocols and
+//! the guarantee in each fault. The shop follows them like this:
+//!
+//! - **Keys**: `cart:{id}` and `order:{id}` under the prefix `etag-shop:{database}:`, where
+//!   `{database}` is the random identity the shop's schema stores in the database itself
+//!   (table `shop_identity`), so that every shop process on one database shares the entries,
+//!   whatever URL or path it was given, and shops on different databases never collide.
+//! - **Revisions**: a cart's version column; an order's row in `order_revisions`, bumped by every
+//!   order write in its transaction and kept across a delete.
+//! - **GET**: the precheck asks the cache ([`Entry::precheck`]); a hit decides the 304 or 412,
+//!   anything else falls through to the database precheck. The handler takes a
+//!   [ticket](Entry::ticket) before it reads the database and [fills](Entry::fill) with what it
+//!   read.
+//! - **Writes**: [`Entry::begin_write`] before the transaction, [`PendingWrite::finish`] after it:
+//!   publish on success, abandon on any failure. The precondition check stays inside the
+//!   transaction; the cache never decides a write.
+
+use std::future::Future;
+
+use etag_core::cache::{CacheOptions, Cached, FillTicket, ValidatorCache, WriteMark, redis};
+use etag_core::{EntityTag, ResourceState, Versioned};
+
+/// The environment variable that, set to `1` **in tests only**, makes the process exit right
+/// after its first write commits, before publishing the write to the cache: the crash between
+/// commit and publish that the concurrency tests stage. Never set it in production; the shop
+/// logs a warning at start when it is set.
+pub const EXIT_BEFORE_PUBLISH_VAR: &str = "SHOP_TEST_ONLY_EXIT_BEFORE_PUBLISH";
+
+/// The kind of resource a cache key names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// `/carts/{id}`.
+    Cart,
+    /// `/orders/{id}`.
+    Order,
+}
+
+impl Kind {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Cart => "cart",
+            Self::Order => "order",
+        }
+    }
+}
+
+/// The shop's connection to the validator cache. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct ShopCache {
+    cache: ValidatorCache,
+    exit_before_publish: bool,
+}
+
+impl ShopCache {
+    /// A cache at `url` (`redis://host:port/db`) for the database whose identity is
+    /// `database_id` ([`Store::database_id`](crate::store::Store::database_id)). Connects on first
+    /// use, so the shop starts while Redis is down; fails only for a malformed URL.
+    pub async fn open(url: &str, database_id: &str) -> Result<Self, redis::RedisError> {
+        let cache = ValidatorCache::open(url, CacheOptions::new(prefix(database_id))).await?;
+        let exit_before_publish = std::env::var(EXIT_BEFORE_PUBLISH_VAR).is_ok_and(|v| v == "1");
+        if exit_before_publish {
+            tracing::warn!(
+                "{EXIT_BEFORE_PUBLISH_VAR} is set: this process exits after its first write \
+                 commits (a test-only fault; never set it in production)"
+            );
+        }
+        Ok(Self {
+            cache,
+            exit_before_publish,
+        })
+    }
+
+    /// The prefix of every Redis key this shop uses.
+    pub fn prefix(&self) -> &str {
+        &self.cache.options().prefix
+    }
+
+    /// The cache itself, for code that follows the protocols on its own.
+    pub fn validator_cache(&self) -> &ValidatorCache {
+        &self.cache
+    }
+}
+
+/// The key prefix of the database with this identity.
+pub fn prefix(database_id: &str) -> String {
+    format!("etag-shop:{database_id}:")
+}
+
+/// The cache key of one resource, below the prefix: `cart:{id}` or `order:{id}`.
+pub fn key(kind: Kind, id: &str) -> String {
+    format!("{}:{id}", kind.name())
+}
+
+/// One resource's entry, or nothing when the shop runs without a cache (then every method does
+/// nothing and costs nothing).
+#[derive(Debug)]
+pub struct Entry<'a> {
+    cache: Option<&'a ShopCache>,
+    key: String,
+}
+
+impl<'a> Entry<'a> {
+    /// The entry of the resource `kind`/`id` in `cache`, if there is a cache.
+    pub fn new(cache: Option<&'a ShopCache>, kind: Kind, id: &str) -> Self {
+        Self {
+            cache,
+            key: key(kind, id),
+        }
+    }
+
+    /// A GET's precheck: the cached validators of a present resource, or else what `stored`
+    /// (the database precheck) gives. A miss, a pending write, an unreachable Redis and a
+    /// resource cached as deleted all fall through to the database, which also answers the 404.
+    pub async fn precheck<T, E>(
+        &self,
+        stored: impl Future<Output = Result<Option<T>, E>>,
+    ) -> Result<Option<Validators<T>>, E> {
+        if let Some(shop) = self.cache
+            && let Some(hit) = shop
+                .cache
+                .lookup(&self.key)
+                .await
+                .into_hit()
+                .filter(Cached::exists)
+        {
+            return Ok(Some(Validators::Cached(hit)));
+        }
+        Ok(stored.await?.map(Validators::Stored))
+    }
+
+    /// A ticket for filling the entry from a database read that starts after this returns.
+    pub async fn ticket(&self) -> Option<FillTicket> {
+        match self.cache {
+            Some(shop) => shop.cache.ticket(&self.key).await,
+            None => None,
+        }
+    }
+
+    /// Stores what a GET read from the database at `revision`, if the cache allows it (nothing
+    /// newer there, no write since the ticket was issued).
+    pub async fn fill(&self, ticket: Option<FillTicket>, revision: u64, value: &impl Versioned) {
+        if let (Some(shop), Some(ticket)) = (self.cache, ticket) {
+            let update = shop
+                .cache
+                .fill(&self.key, ticket, revision, &ResourceState::of(value))
+                .await;
+            tracing::debug!(key = self.key, revision, ?update, "validator cache fill");
+        }
+    }
+
+    /// Marks a write of the resource as in flight; call it before the write's transaction.
+    pub async fn begin_write(&self) -> PendingWrite {
+        match self.cache {
+            Some(shop) => PendingWrite {
+                mark: Some(shop.cache.begin_write(&self.key).await),
+                exit_before_publish: shop.exit_before_publish,
+            },
+            None => PendingWrite {
+                mark: None,
+                exit_before_publish: false,
+            },
+        }
+    }
+}
+
+/// A write in flight, marked in the cache (when there is one).
+#[derive(Debug)]
+pub struct PendingWrite {
+    mark: Option<WriteMark>,
+    exit_before_publish: bool,
+}
+
+impl PendingWrite {
+    /// After the write's transaction: publishes the committed state when `result` is a success
+    /// and `committed` gives its revision and state, else abandons the mark (leaving the entry
+    /// invalidated, which is right whether or not anything committed). Returns `result`.
+    pub async fn finish<T, E>(
+        self,
+        result: Result<T, E>,
+        committed: impl FnOnce(&T) -> Option<(u64, ResourceState)>,
+    ) -> Result<T, E> {
+        let Some(mark) = self.mark else {
+            return result;
+        };
+        match result.as_ref().ok().and_then(committed) {
+            Some((revision, state)) => {
+                if self.exit_before_publish {
+                    tracing::warn!(
+                        key = mark.key(),
+                        revision,
+                        "{EXIT_BEFORE_PUBLISH_VAR}: exiting between commit and publish"
+                    );
+                    // No unwinding, no destructors: the mark is neither published nor abandoned,
+                    // as when the process is killed.
+                    std::process::exit(86);
+                }
+                let update = mark.publish(revision, &state).await;
+                tracing::debug!(revision, ?update, "validator cache publish");
+            }
+            None => mark.abandon().await,
+        }
+        result
+    }
+}
+
+/// What a GET's precheck decides from: validators from the cache, or the database's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Validators<T> {
+    /// A cache hit.
+    Cached(Cached),
+    /// Read from the database.
+    Stored(T),
+}
+
+impl<T: Versioned> Versioned for Validators<T> {
+    fn etag(&self) -> EntityTag {
+        match self {
+            Self::Cached(cached) => cached.etag(),
+            Self::Stored(stored) => stored.etag(),
+        }
+    }
+
+    fn last_modified(&self) -> Option<std::time::SystemTime> {
+        match self {
+            Self::Cached(cached) => cached.last_modified(),
+            Self::Stored(stored) => stored.last_modified(),
+        }
+    }
+
+    fn exists(&self) -> bool {
+        match self {
+            Self::Cached(cached) => Versioned::exists(cached),
+            Self::Stored(stored) => stored.exists(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_name_the_database_and_the_resource() {
+        assert_eq!(prefix("ab12"), "etag-shop:ab12:");
+        assert_eq!(key(Kind::Cart, "c1"), "cart:c1");
+        assert_eq!(key(Kind::Order, "c1"), "order:c1");
+        assert_ne!(prefix("db-a"), prefix("db-b"));
+    }
+}
