@@ -52,6 +52,10 @@
 //! date types as [`LastModified`] fields.
 
 #![cfg_attr(all(feature = "axum", feature = "derive"), doc = include_str!("../docs/axum.md"))]
+#![cfg_attr(
+    all(feature = "axum", feature = "derive", feature = "sqlx-postgres", feature = "sqlx-sqlite", feature = "sqlx-mysql"),
+    doc = include_str!("../docs/sql.md")
+)]
 
 // The architecture, from the entity tag up. Each module depends only on those listed above it.
 
@@ -87,6 +91,9 @@ pub mod client;
 pub mod coding;
 #[cfg(feature = "cors")]
 pub mod cors;
+// Conditional writes on SQL databases through sqlx: compare-and-swap, proofs, retries.
+#[cfg(feature = "sqlx")]
+pub mod sql;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};
