@@ -59,6 +59,10 @@
 //! with the same bytes.
 
 #![cfg_attr(all(feature = "axum", feature = "derive"), doc = include_str!("../docs/axum.md"))]
+#![cfg_attr(
+    all(feature = "axum", feature = "derive", feature = "sqlx-postgres", feature = "sqlx-sqlite", feature = "sqlx-mysql"),
+    doc = include_str!("../docs/sql.md")
+)]
 
 // The architecture, from the entity tag up. Each module depends only on those listed above it.
 
@@ -97,6 +101,9 @@ pub mod cors;
 // OpenAPI (utoipa): the conditional headers and answers of `#[conditional]` handlers.
 #[cfg(all(feature = "utoipa", feature = "axum"))]
 pub mod openapi;
+// Conditional writes on SQL databases through sqlx: compare-and-swap, proofs, retries.
+#[cfg(feature = "sqlx")]
+pub mod sql;
 
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};

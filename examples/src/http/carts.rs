@@ -1,15 +1,17 @@
 //! `/carts` and `/carts/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, ProblemDetails, ResourceState, Written, conditional};
+use etag_core::{
+    ExpectedVersion, NoContent, PreconditionError, Preconditions, ProblemDetails, ResourceState,
+    SwapRefused, Written, conditional,
+};
 use http::Uri;
 
-use super::conditions::{
-    check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
-};
+use super::conditions::{collection_guard, collection_proof, created_at};
 use super::extract::{MergePatch, ValidJson};
 use super::openapi::{Busy, CartPatch, DeleteRefusals, JsonBody, ListedCart, PatchBody};
 use crate::cache::{Entry, Kind};
+use crate::db::{DbError, WriteError};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Cart, CartBody, Collection, Listed};
@@ -78,10 +80,16 @@ pub(crate) async fn get(
     Ok(cart)
 }
 
+/// How many times a write goes round when other writers keep creating or changing the cart
+/// between its steps (each round means another write landed); then 503.
+const ROUNDS: usize = 8;
+
 /// `PUT /carts/{id}`: replaces the cart, or creates it with `If-None-Match: *` (201).
 ///
-/// `require` answers 428 before the body is read when the request carries no precondition; the
-/// check itself runs inside the write, against the state it replaces.
+/// `require` answers 428 before the body is read when the request carries no precondition. The
+/// replace is one compare-and-swap on the versions the client named: the database checks them
+/// in the statement that writes, and its outcome is the proof (or 412). A missing cart is
+/// created if the preconditions allow it on a missing resource.
 #[conditional(require)]
 #[utoipa::path(put, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
     request_body(content = CartBody, content_type = "application/json"),
@@ -98,17 +106,28 @@ pub(crate) async fn put(
     let pending = Entry::new(store.cache(), Kind::Cart, &id)
         .begin_write()
         .await;
-    let written = store
-        .carts()
-        .upsert(&id, move |current| {
-            let checked = check_put(&pre, current)?;
-            Ok((body.clone(), checked))
-        })
-        .await;
-    let written = pending
-        .finish(written, |written| committed(&written.value))
-        .await?;
-    Ok(put_response(written, uri.path()))
+    let written = async {
+        let expected = pre.expected_version::<u64>()?;
+        let carts = store.carts();
+        for _ in 0..ROUNDS {
+            match carts.swap(&id, &expected, body.clone()).await {
+                Ok((cart, checked)) => return Ok(checked.ok(cart)),
+                Err(WriteError::Rejected(SwapRefused::Missing)) => {
+                    let checked = pre.check_missing()?;
+                    if let Some(cart) = carts.create_at(&id, body.clone()).await? {
+                        return Ok(created_at(checked, cart, uri.path()));
+                    }
+                    // Another client created it since: swap again, checking against its cart.
+                }
+                Err(other) => return Err(refusal(other, &id)),
+            }
+        }
+        Err(DbError::Busy.into())
+    }
+    .await;
+    pending
+        .finish(written, |written| committed(written.body()))
+        .await
 }
 
 /// A committed cart's revision (its version) and validators, to publish.
@@ -119,7 +138,10 @@ fn committed(cart: &Cart) -> Option<(u64, ResourceState)> {
 /// `PATCH /carts/{id}` with an `application/merge-patch+json` body.
 ///
 /// Not `require` on the attribute: a PATCH of a missing cart is a 404 whatever the headers, so
-/// the 428 for a missing precondition is decided inside the write, once the cart is found.
+/// the 428 for a missing precondition is decided once the cart is found. The patch applies to
+/// the cart read, so the compare-and-swap names exactly that cart's version (which passed the
+/// client's preconditions): if another write landed in between, nothing is written and the
+/// round starts again from what it wrote, where a stale `If-Match` is a 412.
 #[conditional]
 #[utoipa::path(patch, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
     request_body(content = CartPatch, content_type = "application/merge-patch+json"),
@@ -135,23 +157,34 @@ pub(crate) async fn patch(
     let pending = Entry::new(store.cache(), Kind::Cart, &id)
         .begin_write()
         .await;
-    let written = store
-        .carts()
-        .upsert(&id.clone(), move |current| {
-            let (current, checked) = check_existing(&pre, current, KIND, &id)?;
-            Ok((merge_patch::patched(&current.body, &patch)?, checked))
-        })
-        .await;
-    let written = pending
-        .finish(written, |written| committed(&written.value))
-        .await?;
-    Ok(written.proof.ok(written.value))
+    let written = async {
+        let carts = store.carts();
+        for _ in 0..ROUNDS {
+            let current = carts.get(&id).await?;
+            let current = current.ok_or_else(|| ApiError::not_found(KIND, &id))?;
+            // 428 / 412 against the cart the patch applies to; the write's proof is the swap's.
+            pre.check(&current).map(drop)?;
+            let body = merge_patch::patched(&current.body, &patch)?;
+            let read = ExpectedVersion::OneOf(vec![current.version]);
+            match carts.swap(&id, &read, body).await {
+                Ok((cart, checked)) => return Ok(checked.ok(cart)),
+                // Changed or deleted since the read: decide again on what is there now.
+                Err(WriteError::Rejected(_)) => {}
+                Err(WriteError::Db(error)) => return Err(error.into()),
+            }
+        }
+        Err(DbError::Busy.into())
+    }
+    .await;
+    pending
+        .finish(written, |written| committed(written.body()))
+        .await
 }
 
-/// `DELETE /carts/{id}`: 204, no body.
+/// `DELETE /carts/{id}`: 204, no body; one compare-and-swap on the versions the client named.
 ///
-/// The check runs inside the delete, and a missing cart is a 404 whatever the headers, so the
-/// 428 for a missing precondition is decided there too, once the cart is found.
+/// A missing cart is a 404 whatever the headers, so the 428 for a missing precondition is
+/// decided once the cart is known to exist.
 #[conditional]
 #[utoipa::path(delete, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
     responses((status = 204, description = "Deleted."),
@@ -161,22 +194,35 @@ pub(crate) async fn delete(
     Path(id): Path<String>,
     pre: Preconditions,
 ) -> Result<Written<NoContent>, ApiError> {
-    let pre = pre.required();
     let pending = Entry::new(store.cache(), Kind::Cart, &id)
         .begin_write()
         .await;
-    let deleted = store
-        .carts()
-        .delete(&id.clone(), move |current| {
-            check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
-        })
-        .await;
-    // The tombstone keeps the version after the deleted cart's: the revision of "missing".
-    let deleted = pending
-        .finish(deleted, |deleted| {
-            let version = deleted.value.as_ref()?.version;
-            Some((version.saturating_add(1), ResourceState::Missing))
-        })
-        .await?;
-    Ok(deleted.proof.no_content())
+    let deleted = async {
+        let carts = store.carts();
+        let expected = match pre.required().expected_version::<u64>() {
+            Ok(expected) => expected,
+            Err(PreconditionError::Required) if carts.version(&id).await?.is_none() => {
+                return Err(ApiError::not_found(KIND, &id));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        match carts.swap_delete(&id, &expected).await {
+            Ok(checked) => Ok(checked.no_content()),
+            Err(refused) => Err(refusal(refused, &id)),
+        }
+    }
+    .await;
+    // Which version a delete with `If-Match: *` removed is not known here: no entry is
+    // published, and the mark taken before the write leaves readers on the database.
+    pending.finish(deleted, |_| None).await
+}
+
+/// A compare-and-swap that wrote nothing, as the client's answer: 412 for a cart at another
+/// version, 404 for none.
+fn refusal(error: WriteError<SwapRefused>, id: &str) -> ApiError {
+    match error {
+        WriteError::Rejected(SwapRefused::Stale(error)) => error.into(),
+        WriteError::Rejected(SwapRefused::Missing) => ApiError::not_found(KIND, id),
+        WriteError::Db(error) => error.into(),
+    }
 }

@@ -1,14 +1,26 @@
 //! Carts: a version column, and tombstones for deleted carts.
 //!
 //! The decisions are here, the same on both backends; the SQL is in the backends' `carts`
-//! modules. On PostgreSQL a cart write ends in a version compare-and-swap (see the
+//! modules. A cart's tag is its version column, so a replace or a delete is a compare-and-swap
+//! against the version the *client* named ([`ExpectedVersion`], from `If-Match` /
+//! `If-None-Match`): `UPDATE … SET …, version = version + 1 WHERE id = ? AND NOT deleted AND
+//! <the client's versions>`. The database does the check, in the statement that writes; zero
+//! rows is a 412 when a live cart exists and a missing cart otherwise (see the
 //! [module docs](super#why-no-update-is-lost)).
 
 use std::convert::Infallible;
 
-use super::{Backend, Deleted, Written, postgres, sqlite};
+use etag_core::{Checked, ExpectedVersion, SwapRefused};
+
+use super::codec::version_to_sql;
+use super::{Backend, Written, postgres, sqlite};
 use crate::db::{DbError, WriteError};
 use crate::model::{Cart, CartBody, CartVersion, Listed};
+
+/// A cart a POST creates: version 1.
+pub(super) fn new_cart(body: CartBody) -> Cart {
+    Cart { body, version: 1 }
+}
 
 /// A cart row: the live cart, or the version a deleted cart reached (its tombstone), so that a
 /// re-created cart continues from there and old tags never match it.
@@ -20,27 +32,18 @@ pub(super) struct CartRow {
     pub(super) version: u64,
 }
 
-/// A cart a POST creates: version 1.
-pub(super) fn new_cart(body: CartBody) -> Cart {
-    Cart { body, version: 1 }
-}
-
-/// What a write over `row` stores: the body `decide` returns for the live cart (or `None`), one
-/// version after the row's (live or tombstone), so every write moves the version.
-pub(super) fn next_cart<P, R>(
-    row: Option<&CartRow>,
-    decide: &mut impl FnMut(Option<&Cart>) -> Result<(CartBody, P), R>,
-) -> Result<Written<Cart, P>, R> {
-    let current = row.and_then(|row| row.cart.as_ref());
-    let (body, proof) = decide(current)?;
-    Ok(Written {
-        value: Cart {
-            body,
-            version: row.map_or(1, |row| row.version.saturating_add(1)),
-        },
-        created: current.is_none(),
-        proof,
-    })
+/// The versions a compare-and-swap may replace, as column values: the client's
+/// [`ExpectedVersion`] in the shape both backends bind (`= ANY($n)` on PostgreSQL, `json_each`
+/// on SQLite), and whether the row's version must be in the list or out of it.
+pub(super) fn sql_versions(expected: &ExpectedVersion<u64>) -> (Vec<i64>, bool) {
+    let condition = expected.version_match();
+    let versions = condition
+        .versions()
+        .iter()
+        .copied()
+        .map(version_to_sql)
+        .collect();
+    (versions, condition.member())
 }
 
 /// The carts table. See the [module docs](super) for how writes decide.
@@ -114,40 +117,43 @@ impl Carts {
         })
     }
 
-    /// Creates or replaces the cart `id` with the body `decide` returns for its current state;
-    /// the version goes up by one. `decide` also returns a proof, handed back in
-    /// [`Written::proof`].
-    pub async fn upsert<P, R, F>(
+    /// Replaces the live cart `id` with `body` if its version passes `expected`, in one
+    /// compare-and-swap; the version goes up by one. The proof comes from the statement's
+    /// outcome; [`SwapRefused::Stale`] (412) when the live cart is at another version,
+    /// [`SwapRefused::Missing`] when there is none (a PUT may then [`create_at`](Self::create_at)).
+    pub async fn swap(
         &self,
         id: &str,
-        decide: F,
-    ) -> Result<Written<Cart, P>, WriteError<R>>
-    where
-        F: FnMut(Option<&Cart>) -> Result<(CartBody, P), R> + Send + 'static,
-        P: Send + 'static,
-        R: Send + 'static,
-    {
+        expected: &ExpectedVersion<u64>,
+        body: CartBody,
+    ) -> Result<(Cart, Checked), WriteError<SwapRefused>> {
         match &self.backend {
-            Backend::Sqlite(db) => sqlite::carts::upsert(db, id, decide).await,
-            Backend::Postgres(db) => postgres::carts::upsert(db, id, decide).await,
+            Backend::Sqlite(db) => sqlite::carts::swap(db, id, expected, body).await,
+            Backend::Postgres(db) => postgres::carts::swap(db, id, expected, body).await,
         }
     }
 
-    /// Deletes the cart `id` if `decide` accepts its current state, leaving a tombstone with the
-    /// next version; returns what was deleted and `decide`'s proof.
-    pub async fn delete<P, R, F>(
+    /// Deletes the live cart `id` if its version passes `expected`, in one compare-and-swap
+    /// that leaves a tombstone with the next version.
+    pub async fn swap_delete(
         &self,
         id: &str,
-        decide: F,
-    ) -> Result<Deleted<Cart, P>, WriteError<R>>
-    where
-        F: FnMut(Option<&Cart>) -> Result<P, R> + Send + 'static,
-        P: Send + 'static,
-        R: Send + 'static,
-    {
+        expected: &ExpectedVersion<u64>,
+    ) -> Result<Checked, WriteError<SwapRefused>> {
         match &self.backend {
-            Backend::Sqlite(db) => sqlite::carts::delete(db, id, decide).await,
-            Backend::Postgres(db) => postgres::carts::delete(db, id, decide).await,
+            Backend::Sqlite(db) => sqlite::carts::swap_delete(db, id, expected).await,
+            Backend::Postgres(db) => postgres::carts::swap_delete(db, id, expected).await,
+        }
+    }
+
+    /// Creates the cart `id` with `body` if no live cart has that id (a deleted one's version
+    /// continues: its old tags never match the new cart). `None` when a live cart exists, or
+    /// was created meanwhile: the caller's preconditions were not checked against it, so it
+    /// swaps again.
+    pub async fn create_at(&self, id: &str, body: CartBody) -> Result<Option<Cart>, DbError> {
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::create_at(db, id, body).await,
+            Backend::Postgres(db) => postgres::carts::create_at(db, id, body).await,
         }
     }
 }

@@ -28,11 +28,14 @@
 //!   second writer of the same row blocks on that lock until the first commits, and then (READ
 //!   COMMITTED re-reads a row it waited for) sees the committed state, so its precondition is
 //!   checked against what the first writer wrote, never against what both read earlier.
-//! - *Compare-and-swap* (carts): the cart is read, decided, and written with `UPDATE … SET
-//!   version = version + 1 WHERE id = $1 AND version = $2`, `$2` being the version the decision
-//!   saw. A concurrent write that committed in between changed the version, so the `UPDATE`
-//!   matches no row; the attempt rolls back and runs again on the new state, where a client's
-//!   stale `If-Match` fails with 412.
+//! - *Compare-and-swap* (carts): a replace or delete is one
+//!   `UPDATE … SET …, version = version + 1 WHERE id = $1 AND NOT deleted AND (version =
+//!   ANY($2)) = $3`, binding the versions the
+//!   *client* named ([`etag_core::ExpectedVersion`]), so the database checks the precondition
+//!   in the statement that writes, on SQLite too. Of two writers holding one version, the
+//!   second waits for the first's row lock, re-evaluates the `WHERE` on the committed row and
+//!   matches nothing: a 412. A PATCH names the version of the cart it patched, which passed the
+//!   client's preconditions; if another write landed in between it reads and decides again.
 //!
 //! A missing row cannot be locked, so creating one is an `INSERT … ON CONFLICT DO NOTHING`: of
 //! two creators, the second waits for the first's insert and then inserts nothing, and its

@@ -5,7 +5,7 @@ use std::convert::Infallible;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::HeaderValue;
-use etag_core::Versioned;
+use etag_core::{ExpectedVersion, Versioned};
 use etag_examples::model::{CartBody, LineItem, OrderBody};
 use etag_examples::store::Store;
 use tempfile::TempDir;
@@ -131,12 +131,21 @@ async fn put_cart(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxEr
         owner: "bench customer".to_owned(),
         items: line_items(items),
     };
-    let written = store
-        .carts()
-        .upsert(id, move |_| Ok::<_, Infallible>((body.clone(), ())))
+    let carts = store.carts();
+    let failed = |error: &dyn std::fmt::Display| format!("seeding cart {id}: {error}");
+    // Seeding replaces whatever is there: an unconditional swap, or a create when there is none.
+    let cart = match carts
+        .swap(id, &ExpectedVersion::Unconditional, body.clone())
         .await
-        .map_err(|error| format!("seeding cart {id}: {error}"))?;
-    Ok(seeded(id, items, &written.value))
+    {
+        Ok((cart, _checked)) => cart,
+        Err(_) => carts
+            .create_at(id, body)
+            .await
+            .map_err(|error| failed(&error))?
+            .ok_or_else(|| failed(&"created by another writer while seeding"))?,
+    };
+    Ok(seeded(id, items, &cart))
 }
 
 fn seeded(id: &str, items: usize, value: &impl Versioned) -> Seeded {

@@ -47,10 +47,6 @@ const SESSION_SETTINGS: [(&str, &str); 3] = [
     ("idle_in_transaction_session_timeout", "30s"),
 ];
 
-/// The SQLSTATE codes worth another attempt: `serialization_failure`, `deadlock_detected`,
-/// `lock_not_available` (the lock timeout) and `query_canceled` (the statement timeout).
-const TRANSIENT_SQLSTATES: [&str; 4] = ["40001", "40P01", "55P03", "57014"];
-
 /// A pool of connections to one PostgreSQL database; cheap to clone, shared by all requests.
 #[derive(Clone, Debug)]
 pub(crate) struct Database {
@@ -168,14 +164,8 @@ pub(crate) fn lost_race() -> Failure {
 /// Which driver errors are worth another attempt.
 impl From<sqlx::Error> for Failure {
     fn from(error: sqlx::Error) -> Self {
-        let transient = match &error {
-            sqlx::Error::Database(database) => database
-                .code()
-                .is_some_and(|code| TRANSIENT_SQLSTATES.contains(&code.as_ref())),
-            sqlx::Error::PoolTimedOut => true,
-            _ => false,
-        };
-        if transient {
+        // The library's classification: 40001, 40P01, 55P03, 57014 and a pool timeout.
+        if etag_core::sql::is_retryable(&error) {
             Self::Transient(error.into())
         } else {
             Self::Fatal(DbError::Backend(error.into()))

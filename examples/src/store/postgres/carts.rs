@@ -1,18 +1,21 @@
-//! Carts in PostgreSQL: a version compare-and-swap ends every write.
+//! Carts in PostgreSQL: every replace and delete is one compare-and-swap statement on the
+//! versions the client named (`… WHERE id = $1 AND NOT deleted AND (version = ANY($4)) = $5`).
 //!
-//! A write reads the row without locking it, decides, and then writes only if the version is
-//! still the one it read (`… WHERE id = $1 AND version = $2`); a row created meanwhile makes the
-//! `INSERT … ON CONFLICT DO NOTHING` of a creator insert nothing. Either way zero rows changed
-//! means another writer committed first: the attempt rolls back and decides again on what that
-//! writer committed.
+//! Two writers holding the same version both send it; the first `UPDATE` moves the row on, and
+//! the second waits for its row lock, re-evaluates the `WHERE` on the committed row (READ
+//! COMMITTED) and matches nothing: a 412, decided by the database in the statement that writes.
+//! Creating is a tombstone revival or an `INSERT … ON CONFLICT DO NOTHING`, which tells a
+//! second creator that it lost.
 
+use std::convert::Infallible;
+
+use etag_core::{Checked, ExpectedVersion, SwapRefused};
 use sqlx::{PgConnection, PgExecutor, Row};
 
-use super::super::carts::{CartRow, next_cart};
+use super::super::carts::{CartRow, new_cart, sql_versions};
 use super::super::codec::{version_from_sql, version_to_sql};
-use super::super::{Deleted, Written};
 use super::{Collection, FRESH_ID_ATTEMPTS, changed_one, fresh_id, items_from_pg, items_to_pg};
-use crate::db::postgres::{Database, Retrier, commit, lost_race};
+use crate::db::postgres::{Database, Retrier, commit};
 use crate::db::{Abort, DbError, WriteError};
 use crate::model::{Cart, CartBody, Listed};
 
@@ -80,89 +83,153 @@ where
     Err(DbError::Internal("no free cart id after several random tries".into()).into())
 }
 
-pub(in crate::store) async fn upsert<P, R, F>(
+pub(in crate::store) async fn swap(
     db: &Database,
     id: &str,
-    mut decide: F,
-) -> Result<Written<Cart, P>, WriteError<R>>
-where
-    F: FnMut(Option<&Cart>) -> Result<(CartBody, P), R> + Send + 'static,
-    P: Send + 'static,
-    R: Send + 'static,
-{
+    expected: &ExpectedVersion<u64>,
+    body: CartBody,
+) -> Result<(Cart, Checked), WriteError<SwapRefused>> {
     let mut retrier = Retrier::new();
     loop {
-        match upsert_once(db, id, &mut decide).await {
-            Ok(written) => return Ok(written),
+        match swap_once(db, id, expected, &body).await {
+            Ok(swapped) => return Ok(swapped),
             Err(abort) => retrier.after(abort).await?,
         }
     }
 }
 
-async fn upsert_once<P, R>(
+/// One attempt: the compare-and-swap on the client's versions, and only when it wrote nothing,
+/// whether a live cart is there (412) or not (missing).
+async fn swap_once(
     db: &Database,
     id: &str,
-    decide: &mut impl FnMut(Option<&Cart>) -> Result<(CartBody, P), R>,
-) -> Result<Written<Cart, P>, Abort<R>> {
+    expected: &ExpectedVersion<u64>,
+    body: &CartBody,
+) -> Result<(Cart, Checked), Abort<SwapRefused>> {
+    let (versions, member) = sql_versions(expected);
     let mut tx = db.begin().await?;
     Collection::Carts.lock(&mut tx, false).await?;
-    let row = read_row(&mut *tx, id).await?;
-    let written = next_cart(row.as_ref(), decide).map_err(Abort::Reject)?;
-    let stored = match &row {
-        Some(row) => swap(&mut tx, id, row.version, &written.value).await?,
-        None => insert_if_absent(&mut tx, id, &written.value).await?,
+    let version: Option<i64> = sqlx::query_scalar(
+        "UPDATE carts SET owner = $2, items = $3, version = version + 1
+         WHERE id = $1 AND NOT deleted AND (version = ANY($4)) = $5
+         RETURNING version",
+    )
+    .bind(id)
+    .bind(&body.owner)
+    .bind(items_to_pg(&body.items)?)
+    .bind(&versions)
+    .bind(member)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let written = u64::from(version.is_some());
+    let exists = written == 1 || live_version(&mut *tx, id).await?.is_some();
+    let checked = expected.conclude(written, exists).map_err(Abort::Reject)?;
+    commit(tx).await?;
+    let cart = Cart {
+        body: body.clone(),
+        version: version.map_or(1, version_from_sql),
     };
-    if !stored {
-        return Err(lost_race().into());
-    }
-    commit(tx).await?;
-    Ok(written)
+    Ok((cart, checked))
 }
 
-pub(in crate::store) async fn delete<P, R, F>(
+pub(in crate::store) async fn swap_delete(
     db: &Database,
     id: &str,
-    mut decide: F,
-) -> Result<Deleted<Cart, P>, WriteError<R>>
-where
-    F: FnMut(Option<&Cart>) -> Result<P, R> + Send + 'static,
-    P: Send + 'static,
-    R: Send + 'static,
-{
+    expected: &ExpectedVersion<u64>,
+) -> Result<Checked, WriteError<SwapRefused>> {
     let mut retrier = Retrier::new();
     loop {
-        match delete_once(db, id, &mut decide).await {
-            Ok(deleted) => return Ok(deleted),
+        match swap_delete_once(db, id, expected).await {
+            Ok(checked) => return Ok(checked),
             Err(abort) => retrier.after(abort).await?,
         }
     }
 }
 
-async fn delete_once<P, R>(
+async fn swap_delete_once(
     db: &Database,
     id: &str,
-    decide: &mut impl FnMut(Option<&Cart>) -> Result<P, R>,
-) -> Result<Deleted<Cart, P>, Abort<R>> {
+    expected: &ExpectedVersion<u64>,
+) -> Result<Checked, Abort<SwapRefused>> {
+    let (versions, member) = sql_versions(expected);
     let mut tx = db.begin().await?;
     Collection::Carts.lock(&mut tx, false).await?;
-    let current = read_row(&mut *tx, id).await?.and_then(|row| row.cart);
-    let proof = decide(current.as_ref()).map_err(Abort::Reject)?;
-    if let Some(cart) = &current {
-        let deleted = sqlx::query(
-            "UPDATE carts SET deleted = true, owner = NULL, items = NULL, version = version + 1
-             WHERE id = $1 AND version = $2 AND NOT deleted",
-        )
-        .bind(id)
-        .bind(version_to_sql(cart.version));
-        if !changed_one(deleted, &mut *tx).await? {
-            return Err(lost_race().into());
+    let deleted = sqlx::query(
+        "UPDATE carts SET deleted = true, owner = NULL, items = NULL, version = version + 1
+         WHERE id = $1 AND NOT deleted AND (version = ANY($2)) = $3",
+    )
+    .bind(id)
+    .bind(&versions)
+    .bind(member)
+    .execute(&mut *tx)
+    .await?;
+    let written = deleted.rows_affected();
+    let exists = written > 0 || live_version(&mut *tx, id).await?.is_some();
+    let checked = expected.conclude(written, exists).map_err(Abort::Reject)?;
+    commit(tx).await?;
+    Ok(checked)
+}
+
+pub(in crate::store) async fn create_at(
+    db: &Database,
+    id: &str,
+    body: CartBody,
+) -> Result<Option<Cart>, DbError> {
+    let mut retrier = Retrier::new();
+    loop {
+        match create_at_once(db, id, &body).await {
+            Ok(created) => return Ok(created),
+            Err(abort) => match retrier.after::<Infallible>(abort).await {
+                Ok(()) => {}
+                Err(WriteError::Db(error)) => return Err(error),
+                Err(WriteError::Rejected(never)) => match never {},
+            },
         }
     }
+}
+
+/// Revives a tombstone (its version continues) or inserts a new row; `None` when a live cart
+/// is there. Either statement matches nothing when another writer got there first: a reviver
+/// waits for the other's row lock and then finds the row live, an inserter's `ON CONFLICT DO
+/// NOTHING` finds the row inserted.
+async fn create_at_once(
+    db: &Database,
+    id: &str,
+    body: &CartBody,
+) -> Result<Option<Cart>, Abort<Infallible>> {
+    let mut tx = db.begin().await?;
+    Collection::Carts.lock(&mut tx, false).await?;
+    let revived: Option<i64> = sqlx::query_scalar(
+        "UPDATE carts SET owner = $2, items = $3, deleted = false, version = version + 1
+         WHERE id = $1 AND deleted
+         RETURNING version",
+    )
+    .bind(id)
+    .bind(&body.owner)
+    .bind(items_to_pg(&body.items)?)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let cart = match revived {
+        Some(version) => Some(Cart {
+            body: body.clone(),
+            version: version_from_sql(version),
+        }),
+        None => {
+            let cart = new_cart(body.clone());
+            insert_if_absent(&mut tx, id, &cart).await?.then_some(cart)
+        }
+    };
     commit(tx).await?;
-    Ok(Deleted {
-        value: current,
-        proof,
-    })
+    Ok(cart)
+}
+
+/// The live cart's version, if there is one: what tells a stale compare-and-swap (412) from a
+/// missing cart.
+async fn live_version<'e>(conn: impl PgExecutor<'e>, id: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT version FROM carts WHERE id = $1 AND NOT deleted")
+        .bind(id)
+        .fetch_optional(conn)
+        .await
 }
 
 /// One cart row, live or tombstone.
@@ -211,25 +278,6 @@ async fn list_all<'e>(conn: impl PgExecutor<'e>) -> Result<Vec<Listed<Cart>>, sq
             })
         })
         .collect()
-}
-
-/// Writes `cart` over the row (live or tombstone) if its version is still `expected`; `false`
-/// when another writer changed it since it was read.
-async fn swap(
-    tx: &mut PgConnection,
-    id: &str,
-    expected: u64,
-    cart: &Cart,
-) -> Result<bool, sqlx::Error> {
-    let update = sqlx::query(
-        "UPDATE carts SET owner = $3, items = $4, deleted = false, version = version + 1
-         WHERE id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(version_to_sql(expected))
-    .bind(&cart.body.owner)
-    .bind(items_to_pg(&cart.body.items)?);
-    changed_one(update, tx).await
 }
 
 /// Inserts the row for `id` unless one exists (live or tombstone); `false` when one does, or a

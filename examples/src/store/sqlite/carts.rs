@@ -1,10 +1,13 @@
-//! Carts in SQLite: every write under `BEGIN IMMEDIATE`.
+//! Carts in SQLite: every write under `BEGIN IMMEDIATE`, and a replace or delete is one
+//! compare-and-swap statement on the versions the client named, like on PostgreSQL.
 
+use std::convert::Infallible;
+
+use etag_core::{Checked, ExpectedVersion, SwapRefused};
 use rusqlite::{OptionalExtension, Transaction, params};
 
-use super::super::carts::{CartRow, next_cart};
+use super::super::carts::{CartRow, new_cart, sql_versions};
 use super::super::codec::{version_from_sql, version_to_sql};
-use super::super::{Deleted, Written};
 use super::{items_from_sql, items_to_sql, with_fresh_id};
 use crate::db::sqlite::Database;
 use crate::db::{Abort, DbError, WriteError};
@@ -58,53 +61,103 @@ where
     .await
 }
 
-pub(in crate::store) async fn upsert<P, R, F>(
+pub(in crate::store) async fn swap(
     db: &Database,
     id: &str,
-    mut decide: F,
-) -> Result<Written<Cart, P>, WriteError<R>>
-where
-    F: FnMut(Option<&Cart>) -> Result<(CartBody, P), R> + Send + 'static,
-    P: Send + 'static,
-    R: Send + 'static,
-{
-    let id = id.to_owned();
+    expected: &ExpectedVersion<u64>,
+    body: CartBody,
+) -> Result<(Cart, Checked), WriteError<SwapRefused>> {
+    let (id, expected) = (id.to_owned(), expected.clone());
+    let (versions, member) = sql_versions(&expected);
     db.write(move |tx| {
-        let row = read_row(tx, &id)?;
-        let written = next_cart(row.as_ref(), &mut decide).map_err(Abort::Reject)?;
-        store(tx, &id, &written.value)?;
-        Ok(written)
+        let items = items_to_sql(&body.items)?;
+        let version: Option<i64> = tx
+            .prepare_cached(
+                "UPDATE carts SET owner = ?2, items = ?3, version = version + 1
+                 WHERE id = ?1 AND deleted = 0
+                   AND (version IN (SELECT value FROM json_each(?4))) = ?5
+                 RETURNING version",
+            )?
+            .query_row(
+                params![id, body.owner, items, versions_json(&versions), member],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let written = u64::from(version.is_some());
+        let exists = written == 1 || live_version(tx, &id)?.is_some();
+        let checked = expected.conclude(written, exists).map_err(Abort::Reject)?;
+        let cart = Cart {
+            body: body.clone(),
+            version: version.map_or(1, version_from_sql),
+        };
+        Ok((cart, checked))
     })
     .await
 }
 
-pub(in crate::store) async fn delete<P, R, F>(
+pub(in crate::store) async fn swap_delete(
     db: &Database,
     id: &str,
-    mut decide: F,
-) -> Result<Deleted<Cart, P>, WriteError<R>>
-where
-    F: FnMut(Option<&Cart>) -> Result<P, R> + Send + 'static,
-    P: Send + 'static,
-    R: Send + 'static,
-{
-    let id = id.to_owned();
+    expected: &ExpectedVersion<u64>,
+) -> Result<Checked, WriteError<SwapRefused>> {
+    let (id, expected) = (id.to_owned(), expected.clone());
+    let (versions, member) = sql_versions(&expected);
     db.write(move |tx| {
-        let current = read_row(tx, &id)?.and_then(|row| row.cart);
-        let proof = decide(current.as_ref()).map_err(Abort::Reject)?;
-        if current.is_some() {
-            tx.execute(
-                "UPDATE carts SET deleted = 1, owner = NULL, items = NULL,
-                 version = version + 1 WHERE id = ?1",
-                [&id],
-            )?;
-        }
-        Ok(Deleted {
-            value: current,
-            proof,
-        })
+        let written = tx.execute(
+            "UPDATE carts SET deleted = 1, owner = NULL, items = NULL, version = version + 1
+             WHERE id = ?1 AND deleted = 0
+               AND (version IN (SELECT value FROM json_each(?2))) = ?3",
+            params![id, versions_json(&versions), member],
+        )?;
+        let written = u64::try_from(written).unwrap_or(u64::MAX);
+        let exists = written > 0 || live_version(tx, &id)?.is_some();
+        expected.conclude(written, exists).map_err(Abort::Reject)
     })
     .await
+}
+
+pub(in crate::store) async fn create_at(
+    db: &Database,
+    id: &str,
+    body: CartBody,
+) -> Result<Option<Cart>, DbError> {
+    let id = id.to_owned();
+    let created = db
+        .write(move |tx| -> Result<Option<Cart>, Abort<Infallible>> {
+            // `BEGIN IMMEDIATE` holds the write lock: the row read is the row written over.
+            let cart = match read_row(tx, &id)? {
+                Some(CartRow { cart: Some(_), .. }) => return Ok(None),
+                Some(CartRow {
+                    cart: None,
+                    version,
+                }) => Cart {
+                    body: body.clone(),
+                    version: version.saturating_add(1),
+                },
+                None => new_cart(body.clone()),
+            };
+            store(tx, &id, &cart)?;
+            Ok(Some(cart))
+        })
+        .await;
+    match created {
+        Ok(created) => Ok(created),
+        Err(WriteError::Db(error)) => Err(error),
+        Err(WriteError::Rejected(never)) => match never {},
+    }
+}
+
+/// The live cart's version, if there is one: what tells a stale compare-and-swap (412) from a
+/// missing cart.
+fn live_version(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<i64>> {
+    conn.prepare_cached("SELECT version FROM carts WHERE id = ?1 AND deleted = 0")?
+        .query_row([id], |row| row.get(0))
+        .optional()
+}
+
+/// The versions as the JSON array `json_each` reads.
+fn versions_json(versions: &[i64]) -> String {
+    serde_json::to_string(versions).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// One cart row, live or tombstone. The statement is cached on the connection: it runs on every

@@ -1,0 +1,116 @@
+//! The end of a write that stayed in conflict through every retry: 503 with `Retry-After`.
+
+use std::fmt;
+use std::time::Duration;
+
+/// The database kept refusing a transaction as conflicting (or had no free connection) through
+/// every attempt [`retry`](super::retry) allowed. Nothing was written.
+///
+/// It is the server's state, not the client's fault: answer `503 Service Unavailable` with
+/// `Retry-After` (with the `axum` feature it is an `IntoResponse` that does, as
+/// `application/problem+json`), never a 500, and never a 412 (the client's precondition was
+/// not found false).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Busy {
+    attempts: u32,
+    retry_after: Duration,
+}
+
+impl Busy {
+    /// A transaction that ran `attempts` times, and the wait to tell the client.
+    pub fn new(attempts: u32, retry_after: Duration) -> Self {
+        Self {
+            attempts,
+            retry_after,
+        }
+    }
+
+    /// How many times the transaction ran.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// How long the client should wait before it tries again, in whole seconds when sent as
+    /// `Retry-After` (at least one).
+    pub fn retry_after(&self) -> Duration {
+        self.retry_after
+    }
+
+    /// The `Retry-After` value: whole seconds, rounded up, at least 1.
+    pub fn retry_after_secs(&self) -> u64 {
+        let secs = self.retry_after.as_secs();
+        let rounded = if self.retry_after.subsec_nanos() > 0 {
+            secs.saturating_add(1)
+        } else {
+            secs
+        };
+        rounded.max(1)
+    }
+}
+
+impl fmt::Display for Busy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the database stayed busy through {} attempts; nothing was written",
+            self.attempts
+        )
+    }
+}
+
+impl std::error::Error for Busy {}
+
+#[cfg(feature = "axum")]
+mod response {
+    use axum::response::{IntoResponse, Response};
+    use http::header::RETRY_AFTER;
+    use http::{HeaderValue, StatusCode};
+
+    use super::Busy;
+    use crate::ProblemDetails;
+
+    /// `503 Service Unavailable` with `Retry-After`, as `application/problem+json`.
+    ///
+    /// ```
+    /// use axum::response::IntoResponse;
+    /// use etag_core::sql::Busy;
+    /// use std::time::Duration;
+    ///
+    /// // What `etag_core::sql::retry` ends with when every attempt conflicted.
+    /// let busy = Busy::new(6, Duration::from_millis(1500));
+    /// let response = busy.into_response();
+    /// assert_eq!(response.status(), http::StatusCode::SERVICE_UNAVAILABLE);
+    /// assert_eq!(response.headers()["retry-after"], "2");
+    /// ```
+    impl IntoResponse for Busy {
+        fn into_response(self) -> Response {
+            let detail = format!(
+                "The resource is being changed by many clients at once and the change could \
+                 not be applied; nothing was written. Send the same request again after \
+                 {} seconds.",
+                self.retry_after_secs()
+            );
+            let mut response =
+                ProblemDetails::new(StatusCode::SERVICE_UNAVAILABLE, detail).into_response();
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(self.retry_after_secs()));
+            response
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_is_rounded_up_to_whole_seconds_and_never_zero() {
+        assert_eq!(Busy::new(1, Duration::ZERO).retry_after_secs(), 1);
+        assert_eq!(
+            Busy::new(1, Duration::from_millis(1001)).retry_after_secs(),
+            2
+        );
+        assert_eq!(Busy::new(1, Duration::from_secs(3)).retry_after_secs(), 3);
+    }
+}
