@@ -1,6 +1,7 @@
 //! The schema, versioned with `PRAGMA user_version`.
 
 mod order_tags;
+mod readable_trigger;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -51,6 +52,9 @@ const MIGRATIONS: &[Migration] = &[
     // 3: each order's entity tag in its row, so that a conditional GET can answer 304 from two
     // columns instead of loading and hashing the order. Existing orders are tagged here.
     Migration::Code(order_tags::store_order_tags),
+    // 4: schema 3's trigger without `||` inside `RAISE(...)`, which SQLite before 3.47 cannot
+    // parse: with it, older SQLites (the system shell, Python's) reported the file as malformed.
+    Migration::Sql(readable_trigger::SQL),
 ];
 
 /// Brings the schema up to date. Runs under `BEGIN IMMEDIATE`, so processes starting together
