@@ -27,12 +27,12 @@ pub(crate) fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let options = options::parse(args);
     let mut checked = handler::check(&item_fn);
-    if let Ok(Some(precheck)) = options.as_ref().map(|options| options.precheck.as_ref()) {
-        if let Err(unbound) = bindings::check_precheck(&item_fn, precheck) {
-            match &mut checked {
-                Err(all) => all.combine(unbound),
-                Ok(()) => checked = Err(unbound),
-            }
+    if let Ok(Some(precheck)) = options.as_ref().map(|options| options.precheck.as_ref())
+        && let Err(unbound) = bindings::check_precheck(&item_fn, precheck)
+    {
+        match &mut checked {
+            Err(all) => all.combine(unbound),
+            Ok(()) => checked = Err(unbound),
         }
     }
     match (options, checked) {

@@ -5,13 +5,14 @@ use etag_core::{NoContent, Preconditions, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
-    check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
+    check_existing, check_put, collection_guard, collection_proof, created_at, once_dates_settle,
+    put_response,
 };
 use super::extract::{MergePatch, ValidJson};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Collection, Listed, Order, OrderBody};
-use crate::store::{Dating, Store};
+use crate::store::Store;
 
 const KIND: &str = "order";
 
@@ -57,7 +58,9 @@ pub(crate) async fn get(
 /// `PUT /orders/{id}`: replaces the order, or creates it with `If-None-Match: *` (201).
 ///
 /// `require` answers 428 before the body is read when the request carries no precondition; the
-/// check itself runs inside the write, against the state it replaces.
+/// check itself runs inside the write, against the state it replaces. A write guarded by a date
+/// alone that meets an order changed less than a second ago runs again once that second is over
+/// ([`once_dates_settle`]).
 #[conditional(require)]
 pub(crate) async fn put(
     State(store): State<Store>,
@@ -66,14 +69,19 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<OrderBody>,
 ) -> Result<Written<Order>, ApiError> {
-    let dating = Dating::for_request(&pre);
-    let written = store
-        .orders()
-        .upsert_dated(&id, dating, move |current| {
-            let checked = check_put(&pre, current)?;
-            Ok((body.clone(), checked))
-        })
-        .await?;
+    let written = once_dates_settle(|| {
+        let (orders, id, pre, body) = (store.orders(), id.clone(), pre.clone(), body.clone());
+        async move {
+            let written = orders
+                .upsert(&id, move |current| {
+                    let checked = check_put(&pre, current)?;
+                    Ok((body.clone(), checked))
+                })
+                .await?;
+            Ok(written)
+        }
+    })
+    .await?;
     Ok(put_response(written, uri.path()))
 }
 
@@ -89,14 +97,19 @@ pub(crate) async fn patch(
     MergePatch(patch): MergePatch,
 ) -> Result<Written<Order>, ApiError> {
     let pre = pre.required();
-    let dating = Dating::for_request(&pre);
-    let written = store
-        .orders()
-        .upsert_dated(&id.clone(), dating, move |current| {
-            let (current, checked) = check_existing(&pre, current, KIND, &id)?;
-            Ok((merge_patch::patched(&current.body, &patch)?, checked))
-        })
-        .await?;
+    let written = once_dates_settle(|| {
+        let (orders, id, pre, patch) = (store.orders(), id.clone(), pre.clone(), patch.clone());
+        async move {
+            let written = orders
+                .upsert(&id.clone(), move |current| {
+                    let (current, checked) = check_existing(&pre, current, KIND, &id)?;
+                    Ok((merge_patch::patched(&current.body, &patch)?, checked))
+                })
+                .await?;
+            Ok(written)
+        }
+    })
+    .await?;
     Ok(written.proof.ok(written.value))
 }
 
@@ -111,11 +124,17 @@ pub(crate) async fn delete(
     pre: Preconditions,
 ) -> Result<Written<NoContent>, ApiError> {
     let pre = pre.required();
-    let deleted = store
-        .orders()
-        .delete(&id.clone(), move |current| {
-            check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
-        })
-        .await?;
+    let deleted = once_dates_settle(|| {
+        let (orders, id, pre) = (store.orders(), id.clone(), pre.clone());
+        async move {
+            let deleted = orders
+                .delete(&id.clone(), move |current| {
+                    check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
+                })
+                .await?;
+            Ok(deleted)
+        }
+    })
+    .await?;
     Ok(deleted.proof.no_content())
 }

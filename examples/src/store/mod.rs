@@ -54,17 +54,17 @@
 //! in the future, never going back) and makes sure clients that guard by date alone cannot
 //! overwrite each other:
 //!
-//! - **Orders** are dated by the clock in whole seconds, never before the state they replace (or
-//!   the deleted order they re-create, kept in a tombstone) ([`Dating::Clock`]). A write guarded
-//!   by `If-Unmodified-Since` alone ([`Dating::DistinctSecond`]) lands in a later second than the
-//!   state it replaces, waiting for it if needed (after rolling back, so it re-checks), so a second
-//!   client holding the same date is refused. A client that just received a `Last-Modified` can
-//!   always write with it: the date it holds is the date the store compares. Writers guarded by a
-//!   tag never wait. Within one second, a client holding only a date cannot see a change made
-//!   with `If-Match`: that is what second precision means, and why tags are the primary guard.
-//! - **Products** always take a later second than their previous write, waiting if needed. Dates
-//!   are their main guard (their weak tag never satisfies `If-Match`), at the price of one write
-//!   per product per second.
+//! - **Orders** and **products** are dated by the clock in whole seconds, never before the state
+//!   they replace (or, for an order, the deleted order it re-creates, kept in a tombstone). No
+//!   write ever waits for a later second, so no write holds a database thread or a lock for the
+//!   rest of a second. Two writers holding the same date cannot both win because the library
+//!   refuses a write guarded by `If-Unmodified-Since` alone while the state it would replace is
+//!   less than a second old (412 with `Retry-After`, see `etag_core`'s date policy); the HTTP
+//!   layer waits for that second asynchronously, holding nothing, and runs such a write once
+//!   more, so a client that just received a `Last-Modified` can still write with it. Writers
+//!   guarded by a tag never wait. Within one second, a client holding only a date cannot see a
+//!   change made with `If-Match`: that is what second precision means, and why tags are the
+//!   primary guard.
 //! - **Carts** have no date: their version tag is their only validator.
 //!
 //! # Stored entity tags
@@ -105,7 +105,6 @@ mod sqlite;
 use std::path::PathBuf;
 
 pub use carts::Carts;
-pub use dating::Dating;
 pub use orders::Orders;
 pub use products::Products;
 

@@ -11,7 +11,7 @@ use std::time::SystemTime;
 use etag_core::EntityTag;
 
 use super::codec::from_millis;
-use super::dating::{Dating, date_of_write, wait_for_a_later_second};
+use super::dating::date_of_write;
 use super::{Backend, Deleted, Written, postgres, sqlite};
 use crate::db::{Abort, DbError, WriteError};
 use crate::model::{Listed, Order, OrderBody, OrderValidators};
@@ -24,19 +24,13 @@ pub(super) struct Decided<P> {
     replaced: Option<SystemTime>,
 }
 
-/// Runs `decide` on the current order. A write in the same second as the order it replaces,
-/// dated [`Dating::DistinctSecond`], asks to roll back and wait for the next second.
+/// Runs `decide` on the current order.
 pub(super) fn decide_order<P, R>(
     current: Option<&Order>,
-    dating: Dating,
     decide: &mut impl FnMut(Option<&Order>) -> Result<(OrderBody, P), R>,
-    now: SystemTime,
 ) -> Result<Decided<P>, Abort<R>> {
     let (body, proof) = decide(current).map_err(Abort::Reject)?;
     let replaced = current.map(|order| order.modified_at);
-    if let Some(wait) = wait_for_a_later_second(dating, replaced, now) {
-        return Err(Abort::RetryAfter(wait));
-    }
     Ok(Decided {
         body,
         proof,
@@ -83,8 +77,8 @@ pub(super) fn new_order(body: OrderBody, tombstone: Option<SystemTime>, now: Sys
 /// The orders table. See the [module docs](super) for how writes decide.
 ///
 /// Every write of an order is dated by the clock in whole seconds, never before the order's
-/// previous date (or, for an order re-created under the id of a deleted one, the deleted order's);
-/// a write guarded by a date alone takes a later second. See the
+/// previous date (or, for an order re-created under the id of a deleted one, the deleted order's),
+/// and never waits for a later second. See the
 /// [module docs](super#modification-dates).
 ///
 /// Every write also stores the order's entity tag in its row, so that
@@ -186,7 +180,7 @@ impl Orders {
     }
 
     /// Creates or replaces the order `id` with the body `decide` returns for its current state,
-    /// dated by the clock ([`Dating::Clock`]).
+    /// dated by the clock.
     ///
     /// `decide` receives `None` when the order does not exist; it rejects by returning `Err`, and
     /// returns a proof with the body, handed back in [`Written::proof`].
@@ -200,26 +194,9 @@ impl Orders {
         P: Send + 'static,
         R: Send + 'static,
     {
-        self.upsert_dated(id, Dating::Clock, decide).await
-    }
-
-    /// [`upsert`](Self::upsert), dated as `dating` says: with [`Dating::DistinctSecond`] a write in
-    /// the same second as the state it replaces rolls back, waits for the next second and runs
-    /// `decide` again.
-    pub async fn upsert_dated<P, R, F>(
-        &self,
-        id: &str,
-        dating: Dating,
-        decide: F,
-    ) -> Result<Written<Order, P>, WriteError<R>>
-    where
-        F: FnMut(Option<&Order>) -> Result<(OrderBody, P), R> + Send + 'static,
-        P: Send + 'static,
-        R: Send + 'static,
-    {
         match &self.backend {
-            Backend::Sqlite(db) => sqlite::orders::upsert(db, id, dating, decide).await,
-            Backend::Postgres(db) => postgres::orders::upsert(db, id, dating, decide).await,
+            Backend::Sqlite(db) => sqlite::orders::upsert(db, id, decide).await,
+            Backend::Postgres(db) => postgres::orders::upsert(db, id, decide).await,
         }
     }
 

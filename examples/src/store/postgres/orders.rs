@@ -14,7 +14,7 @@ use sqlx::{PgConnection, PgExecutor, Row};
 
 use super::super::codec::{from_millis, to_millis};
 use super::super::orders::{decide_order, new_order};
-use super::super::{Dating, Deleted, Written};
+use super::super::{Deleted, Written};
 use super::{
     Collection, FRESH_ID_ATTEMPTS, changed_one, etag_to_pg, fresh_id, items_from_pg, items_to_pg,
 };
@@ -91,7 +91,6 @@ where
 pub(in crate::store) async fn upsert<P, R, F>(
     db: &Database,
     id: &str,
-    dating: Dating,
     mut decide: F,
 ) -> Result<Written<Order, P>, WriteError<R>>
 where
@@ -101,7 +100,7 @@ where
 {
     let mut retrier = Retrier::new();
     loop {
-        match upsert_once(db, id, dating, &mut decide).await {
+        match upsert_once(db, id, &mut decide).await {
             Ok(written) => return Ok(written),
             Err(abort) => retrier.after(abort).await?,
         }
@@ -111,14 +110,13 @@ where
 async fn upsert_once<P, R>(
     db: &Database,
     id: &str,
-    dating: Dating,
     decide: &mut impl FnMut(Option<&Order>) -> Result<(OrderBody, P), R>,
 ) -> Result<Written<Order, P>, Abort<R>> {
     let mut tx = db.begin().await?;
     Collection::Orders.lock(&mut tx, false).await?;
     let current = read_order(&mut *tx, id, true).await?;
     let now = SystemTime::now();
-    let decided = decide_order(current.as_ref(), dating, decide, now)?;
+    let decided = decide_order(current.as_ref(), decide)?;
     let tombstone = if decided.creates() {
         take_tombstone(&mut tx, id).await?
     } else {

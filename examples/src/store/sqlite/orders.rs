@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::super::codec::{from_millis, to_millis};
 use super::super::orders::{decide_order, new_order};
-use super::super::{Dating, Deleted, Written};
+use super::super::{Deleted, Written};
 use super::{etag_to_sql, items_from_sql, items_to_sql, with_fresh_id};
 use crate::db::sqlite::Database;
 use crate::db::{Abort, DbError, WriteError};
@@ -69,7 +69,6 @@ where
 pub(in crate::store) async fn upsert<P, R, F>(
     db: &Database,
     id: &str,
-    dating: Dating,
     mut decide: F,
 ) -> Result<Written<Order, P>, WriteError<R>>
 where
@@ -81,7 +80,7 @@ where
     db.write(move |tx| {
         let current = read_order(tx, &id)?;
         let now = SystemTime::now();
-        let decided = decide_order(current.as_ref(), dating, &mut decide, now)?;
+        let decided = decide_order(current.as_ref(), &mut decide)?;
         let tombstone = if decided.creates() {
             take_tombstone(tx, &id)?
         } else {
