@@ -1,30 +1,41 @@
 //! `/carts` and `/carts/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, Written, conditional};
+use etag_core::{NoContent, Preconditions, Tagged, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
     check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
 };
 use super::extract::{MergePatch, ValidJson};
+use super::pages::{PageQuery, listing, page_state};
 use crate::error::ApiError;
 use crate::merge_patch;
-use crate::model::{Cart, CartBody, Collection, Listed};
+use crate::model::{Cart, CartBody, Listed, Page};
 use crate::store::Store;
 
 const KIND: &str = "cart";
 
-/// `GET /carts`: every cart, with a tag that changes whenever any cart changes.
-#[conditional]
-pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Cart>, ApiError> {
-    Ok(Collection(store.carts().list().await?))
+/// `GET /carts` (and HEAD), one page at a time: `?limit=N&after=<id>` (see [`PageQuery`]),
+/// with `Link: <…>; rel="next"` while more follow.
+///
+/// The precheck reads only the collection's revision (one row), so a client whose copy is
+/// current gets its 304 without a single cart being read. `/carts` itself is tagged by the
+/// revision (the tag a POST's precondition is checked against); a page with bounds by the
+/// revision and its bounds.
+#[conditional(precheck = page_state(store.carts().revision().await, &query))]
+pub(crate) async fn list(
+    State(store): State<Store>,
+    query: PageQuery,
+) -> Result<Tagged<Page<Cart>>, ApiError> {
+    let page = store.carts().page(query.0).await?;
+    Ok(listing(page, "/carts"))
 }
 
 /// `POST /carts`: creates a cart under a server-chosen id (201, `Location`, `ETag`).
 ///
-/// Preconditions, when sent, are about the collection: they are checked against its listing
-/// inside the create.
+/// Preconditions, when sent, are about the collection: they are checked against its revision
+/// tag (the `ETag` of `GET /carts`) inside the create, which reads one row for it.
 #[conditional]
 pub(crate) async fn create(
     State(store): State<Store>,

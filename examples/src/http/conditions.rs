@@ -4,11 +4,11 @@
 use std::future::Future;
 use std::time::{Duration, SystemTime};
 
-use etag_core::{Checked, PreconditionError, Preconditions, ResourceState, Versioned};
+use etag_core::{Checked, CollectionRevision, PreconditionError, Preconditions, Versioned};
 use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::model::{Collection, Listed};
+use crate::model::PageBounds;
 use crate::store::Written;
 
 /// For a PUT: checks against the current state, or, when there is none, as a create
@@ -37,22 +37,27 @@ pub(crate) fn check_existing<'a, T: Versioned>(
 }
 
 /// For a POST to a collection: no precondition is required, but those sent are evaluated
-/// against the collection (its listing's tag), inside the create.
+/// against the collection's revision (its tag, the `ETag` of `GET` on the collection), inside
+/// the create: one row, however large the collection.
 ///
-/// A request without any needs no listing: its proof comes at once, and the store runs no
+/// A request without any needs no revision: its proof comes at once, and the store runs no
 /// guard. So exactly one of the two is `Some`: the guard for the store, or the proof.
-pub(crate) fn collection_guard<T: Versioned>(
+#[expect(
+    clippy::type_complexity,
+    reason = "the guard is a closure, which has no name to alias"
+)]
+pub(crate) fn collection_guard(
     pre: Preconditions,
 ) -> (
-    Option<impl FnMut(&[Listed<T>]) -> Result<Checked, ApiError> + Send + 'static>,
+    Option<impl FnMut(&CollectionRevision) -> Result<Checked, ApiError> + Send + 'static>,
     Option<Checked>,
 ) {
     if let Some(checked) = pre.check_unconditional() {
         return (None, Some(checked));
     }
-    let guard = move |entries: &[Listed<T>]| {
-        let state = ResourceState::present(Collection::tag_of(entries), None);
-        pre.check_state(&state).map_err(ApiError::from)
+    let guard = move |revision: &CollectionRevision| {
+        pre.check_state(&PageBounds::default().state(revision))
+            .map_err(ApiError::from)
     };
     (Some(guard), None)
 }
@@ -145,7 +150,7 @@ fn settle_wait(refused: &PreconditionError, now: SystemTime) -> Option<Duration>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use etag_core::EntityTag;
+    use etag_core::{EntityTag, ResourceState};
     use http::{HeaderMap, HeaderValue, Method, header};
     use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -7,6 +7,7 @@ mod extract;
 mod middleware;
 mod options;
 mod orders;
+mod pages;
 mod products;
 
 use axum::Router;
@@ -19,6 +20,7 @@ use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::SizeAbove;
 
 pub use extract::{MergePatch, ValidJson};
+pub use pages::PageQuery;
 
 use crate::error::ApiError;
 use crate::store::Store;

@@ -1,7 +1,7 @@
 //! `/orders` and `/orders/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, Written, conditional};
+use etag_core::{NoContent, Preconditions, Tagged, Written, conditional};
 use http::Uri;
 
 use super::conditions::{
@@ -9,23 +9,34 @@ use super::conditions::{
     put_response,
 };
 use super::extract::{MergePatch, ValidJson};
+use super::pages::{PageQuery, listing, page_state};
 use crate::error::ApiError;
 use crate::merge_patch;
-use crate::model::{Collection, Listed, Order, OrderBody};
+use crate::model::{Listed, Order, OrderBody, Page};
 use crate::store::Store;
 
 const KIND: &str = "order";
 
-/// `GET /orders`: every order, with a tag that changes whenever any order changes.
-#[conditional]
-pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Order>, ApiError> {
-    Ok(Collection(store.orders().list().await?))
+/// `GET /orders` (and HEAD), one page at a time: `?limit=N&after=<id>` (see [`PageQuery`]),
+/// with `Link: <…>; rel="next"` while more follow.
+///
+/// The precheck reads only the collection's revision (one row), so a client whose copy is
+/// current gets its 304 without a single order being read. `/orders` itself is tagged by the
+/// revision (the tag a POST's precondition is checked against); a page with bounds by the
+/// revision and its bounds.
+#[conditional(precheck = page_state(store.orders().revision().await, &query))]
+pub(crate) async fn list(
+    State(store): State<Store>,
+    query: PageQuery,
+) -> Result<Tagged<Page<Order>>, ApiError> {
+    let page = store.orders().page(query.0).await?;
+    Ok(listing(page, "/orders"))
 }
 
 /// `POST /orders`: creates an order under a server-chosen id (201, `Location`, `ETag`).
 ///
-/// Preconditions, when sent, are about the collection: they are checked against its listing
-/// inside the create.
+/// Preconditions, when sent, are about the collection: they are checked against its revision
+/// tag (the `ETag` of `GET /orders`) inside the create, which reads one row for it.
 #[conditional]
 pub(crate) async fn create(
     State(store): State<Store>,

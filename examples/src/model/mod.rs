@@ -9,6 +9,7 @@ mod cart;
 mod line_item;
 mod listed;
 mod order;
+mod page;
 mod product;
 mod validation;
 
@@ -16,5 +17,6 @@ pub use cart::{Cart, CartBody, CartVersion};
 pub use line_item::LineItem;
 pub use listed::{Collection, Listed};
 pub use order::{Order, OrderBody, OrderValidators};
+pub use page::{DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, Page, PageBounds};
 pub use product::{Product, ProductBody};
 pub use validation::{Invalid, Validate};

@@ -38,9 +38,20 @@
 //! two creators, the second waits for the first's insert and then inserts nothing, and its
 //! attempt runs again, now deciding on the row the first created (`If-None-Match: *` fails).
 //! Re-creating a deleted order deletes its tombstone in the same transaction, so that row lock
-//! orders re-creators too. A POST that carries preconditions on the collection takes an
-//! exclusive advisory lock on it, which every other write of that collection takes shared: the
-//! listing it checks cannot change before it commits.
+//! orders re-creators too.
+//!
+//! # Collection revisions
+//!
+//! Each collection (orders, carts) has a revision in `collection_revisions`, and every write
+//! that creates, replaces, changes or deletes an entry increments it **in its own transaction**
+//! (on PostgreSQL as its last statement before the commit, so writers of one collection queue on
+//! the counter row only for their commit). Nothing commits a change without moving it. The
+//! collection's tag and each page's tag come from the revision
+//! ([`etag_core::CollectionRevision`]), so `GET /orders` answers 304 from one row, and a page is
+//! read in one snapshot with the revision that tags it. A POST whose preconditions are about the
+//! collection checks them against the revision, read in its transaction (on PostgreSQL `FOR
+//! UPDATE`, which holds off other writers of the collection until it commits): one row, never a
+//! scan, and never a lock held for longer than the statements of the create.
 //!
 //! Stronger isolation is not needed: every write's check and write concern one row, which the
 //! lock or the compare-and-swap serializes; `SERIALIZABLE` would add aborts without adding a

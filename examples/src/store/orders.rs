@@ -8,13 +8,13 @@
 use std::convert::Infallible;
 use std::time::SystemTime;
 
-use etag_core::EntityTag;
+use etag_core::{CollectionRevision, EntityTag};
 
 use super::codec::from_millis;
 use super::dating::date_of_write;
 use super::{Backend, Deleted, Written, postgres, sqlite};
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Listed, Order, OrderBody, OrderValidators};
+use crate::model::{Listed, Order, OrderBody, OrderValidators, Page, PageBounds};
 
 /// What a write decided, before it is dated: the body, the proof, and the date of the order it
 /// replaces (`None` when it creates, and the tombstone must be consulted).
@@ -145,9 +145,27 @@ impl Orders {
         }
     }
 
+    /// The collection's revision, incremented by every write of an order in its
+    /// transaction: one row, whatever the size of the collection.
+    pub async fn revision(&self) -> Result<CollectionRevision, DbError> {
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::orders::revision(db).await,
+            Backend::Postgres(db) => postgres::orders::revision(db).await,
+        }
+    }
+
+    /// One page of the collection in id order, read in one snapshot with the revision that
+    /// tags it.
+    pub async fn page(&self, bounds: PageBounds) -> Result<Page<Order>, DbError> {
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::orders::page(db, bounds).await,
+            Backend::Postgres(db) => postgres::orders::page(db, bounds).await,
+        }
+    }
+
     /// Creates an order under a fresh server-chosen id.
     pub async fn create(&self, body: OrderBody) -> Result<Listed<Order>, DbError> {
-        let no_guard = None::<fn(&[Listed<Order>]) -> Result<(), Infallible>>;
+        let no_guard = None::<fn(&CollectionRevision) -> Result<(), Infallible>>;
         match self.create_guarded(body, no_guard).await {
             Ok(written) => Ok(written.value),
             Err(WriteError::Db(error)) => Err(error),
@@ -155,16 +173,18 @@ impl Orders {
         }
     }
 
-    /// Like [`create`](Self::create), but `guard`, when given, first sees the whole collection
-    /// inside the transaction and may reject the request (preconditions sent with a POST are
-    /// evaluated against the collection); its proof is returned (`None` without a guard).
+    /// Like [`create`](Self::create), but `guard`, when given, first sees the collection's
+    /// revision inside the transaction (holding it until the commit) and may reject the request:
+    /// preconditions sent with a POST are evaluated against the collection's revision tag, which
+    /// costs one row, however large the collection. Its proof is returned (`None` without a
+    /// guard).
     pub async fn create_guarded<P, R, G>(
         &self,
         body: OrderBody,
         guard: Option<G>,
     ) -> Result<Written<Listed<Order>, Option<P>>, WriteError<R>>
     where
-        G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
+        G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
         P: Send + 'static,
         R: Send + 'static,
     {

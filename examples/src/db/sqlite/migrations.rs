@@ -55,6 +55,19 @@ const MIGRATIONS: &[Migration] = &[
     // 4: schema 3's trigger without `||` inside `RAISE(...)`, which SQLite before 3.47 cannot
     // parse: with it, older SQLites (the system shell, Python's) reported the file as malformed.
     Migration::Sql(readable_trigger::SQL),
+    // 5: a revision per collection, incremented inside every write's transaction, so that the
+    // collection's validators (a GET's 304, a POST's precondition) cost one row, not a scan. The
+    // epoch, random per database, keeps two databases that reach the same count apart.
+    Migration::Sql(
+        "CREATE TABLE collection_revisions (
+        name     TEXT PRIMARY KEY NOT NULL,
+        epoch    TEXT NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 0)
+    ) STRICT;
+    INSERT INTO collection_revisions (name, epoch, revision) VALUES
+        ('orders', lower(hex(randomblob(8))), 0),
+        ('carts', lower(hex(randomblob(8))), 0);",
+    ),
 ];
 
 /// Brings the schema up to date. Runs under `BEGIN IMMEDIATE`, so processes starting together

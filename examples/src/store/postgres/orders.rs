@@ -8,7 +8,7 @@
 
 use std::time::SystemTime;
 
-use etag_core::Versioned;
+use etag_core::{CollectionRevision, Versioned};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgExecutor, Row};
 
@@ -20,7 +20,7 @@ use super::{
 };
 use crate::db::postgres::{Database, Retrier, commit, lost_race};
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Listed, Order, OrderBody};
+use crate::model::{Listed, Order, OrderBody, Page, PageBounds};
 
 pub(in crate::store) async fn get(db: &Database, id: &str) -> Result<Option<Order>, DbError> {
     db.read(|| read_order(db.pool(), id, false)).await
@@ -49,7 +49,7 @@ pub(in crate::store) async fn create<P, R, G>(
     mut guard: Option<G>,
 ) -> Result<(Listed<Order>, Option<P>), WriteError<R>>
 where
-    G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
+    G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
     R: Send + 'static,
 {
@@ -68,12 +68,16 @@ async fn create_once<P, R, G>(
     guard: &mut Option<G>,
 ) -> Result<(Listed<Order>, Option<P>), Abort<R>>
 where
-    G: FnMut(&[Listed<Order>]) -> Result<P, R>,
+    G: FnMut(&CollectionRevision) -> Result<P, R>,
 {
     let mut tx = db.begin().await?;
-    Collection::Orders.lock(&mut tx, guard.is_some()).await?;
+    // A guarded POST holds the counter row from its check to its commit, so no other write of
+    // the collection commits in between; every write bumps the counter just before it commits.
     let proof = match guard.as_mut() {
-        Some(guard) => Some(guard(&list_all(&mut *tx).await?).map_err(Abort::Reject)?),
+        Some(guard) => {
+            let revision = Collection::Orders.revision(&mut *tx, true).await?;
+            Some(guard(&revision).map_err(Abort::Reject)?)
+        }
         None => None,
     };
     let now = SystemTime::now();
@@ -81,6 +85,7 @@ where
         let id = fresh_id(&mut tx).await?;
         let order = new_order(body.clone(), take_tombstone(&mut tx, &id).await?, now);
         if insert_if_absent(&mut tx, &id, &order).await? {
+            Collection::Orders.bump(&mut tx).await?;
             commit(tx).await?;
             return Ok((Listed { id, value: order }, proof));
         }
@@ -113,7 +118,6 @@ async fn upsert_once<P, R>(
     decide: &mut impl FnMut(Option<&Order>) -> Result<(OrderBody, P), R>,
 ) -> Result<Written<Order, P>, Abort<R>> {
     let mut tx = db.begin().await?;
-    Collection::Orders.lock(&mut tx, false).await?;
     let current = read_order(&mut *tx, id, true).await?;
     let now = SystemTime::now();
     let decided = decide_order(current.as_ref(), decide)?;
@@ -130,6 +134,7 @@ async fn upsert_once<P, R>(
     } else {
         replace(&mut tx, id, &written.value).await?;
     }
+    Collection::Orders.bump(&mut tx).await?;
     commit(tx).await?;
     Ok(written)
 }
@@ -159,7 +164,6 @@ async fn delete_once<P, R>(
     decide: &mut impl FnMut(Option<&Order>) -> Result<P, R>,
 ) -> Result<Deleted<Order, P>, Abort<R>> {
     let mut tx = db.begin().await?;
-    Collection::Orders.lock(&mut tx, false).await?;
     let current = read_order(&mut *tx, id, true).await?;
     let proof = decide(current.as_ref()).map_err(Abort::Reject)?;
     if let Some(order) = &current {
@@ -175,6 +179,7 @@ async fn delete_once<P, R>(
         .bind(to_millis(order.modified_at))
         .execute(&mut *tx)
         .await?;
+        Collection::Orders.bump(&mut tx).await?;
     }
     commit(tx).await?;
     Ok(Deleted {
@@ -276,5 +281,55 @@ fn order_from_row(row: &PgRow) -> Result<Order, sqlx::Error> {
             note: row.try_get(2)?,
         },
         modified_at: from_millis(row.try_get(3)?),
+    })
+}
+
+/// The collection's revision: one row.
+pub(in crate::store) async fn revision(db: &Database) -> Result<CollectionRevision, DbError> {
+    db.read(|| Collection::Orders.revision(db.pool(), false))
+        .await
+}
+
+/// One page, read in one snapshot with the revision it is tagged by.
+pub(in crate::store) async fn page(
+    db: &Database,
+    bounds: PageBounds,
+) -> Result<Page<Order>, DbError> {
+    db.read(|| page_once(db, &bounds)).await
+}
+
+async fn page_once(db: &Database, bounds: &PageBounds) -> Result<Page<Order>, sqlx::Error> {
+    // REPEATABLE READ: the revision and the entries come from one snapshot.
+    let mut tx = db
+        .pool()
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await?;
+    let revision = Collection::Orders.revision(&mut *tx, false).await?;
+    let limit = i64::try_from(bounds.limit.saturating_add(1)).unwrap_or(i64::MAX);
+    let rows = sqlx::query(
+        r#"SELECT customer, items, note, modified_ms, id FROM orders
+           WHERE $1::text IS NULL OR id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2"#,
+    )
+    .bind(bounds.after.as_deref())
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut entries = rows
+        .iter()
+        .map(|row| {
+            Ok(Listed {
+                id: row.try_get(4)?,
+                value: order_from_row(row)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let more = entries.len() > bounds.limit;
+    entries.truncate(bounds.limit);
+    Ok(Page {
+        revision,
+        bounds: bounds.clone(),
+        entries,
+        more,
     })
 }

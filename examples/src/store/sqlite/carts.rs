@@ -1,14 +1,15 @@
 //! Carts in SQLite: every write under `BEGIN IMMEDIATE`.
 
+use etag_core::CollectionRevision;
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::super::carts::{CartRow, next_cart};
 use super::super::codec::{version_from_sql, version_to_sql};
 use super::super::{Deleted, Written};
-use super::{items_from_sql, items_to_sql, with_fresh_id};
+use super::{bump_revision, items_from_sql, items_to_sql, read_revision, with_fresh_id};
 use crate::db::sqlite::Database;
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Cart, CartBody, Listed};
+use crate::model::{Cart, CartBody, Listed, Page, PageBounds};
 
 pub(in crate::store) async fn get(db: &Database, id: &str) -> Result<Option<Cart>, DbError> {
     let id = id.to_owned();
@@ -37,16 +38,17 @@ pub(in crate::store) async fn create<P, R, G>(
     mut guard: Option<G>,
 ) -> Result<(Listed<Cart>, Option<P>), WriteError<R>>
 where
-    G: FnMut(&[Listed<Cart>]) -> Result<P, R> + Send + 'static,
+    G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
     R: Send + 'static,
 {
     db.write(move |tx| {
         let proof = match guard.as_mut() {
-            Some(guard) => Some(guard(&list_all(tx)?).map_err(Abort::Reject)?),
+            Some(guard) => Some(guard(&read_revision(tx, "carts")?).map_err(Abort::Reject)?),
             None => None,
         };
         let (id, ()) = with_fresh_id(tx, |id| insert_new(tx, id, &cart))?;
+        bump_revision(tx, "carts")?;
         Ok((
             Listed {
                 id,
@@ -73,6 +75,7 @@ where
         let row = read_row(tx, &id)?;
         let written = next_cart(row.as_ref(), &mut decide).map_err(Abort::Reject)?;
         store(tx, &id, &written.value)?;
+        bump_revision(tx, "carts")?;
         Ok(written)
     })
     .await
@@ -98,6 +101,7 @@ where
                  version = version + 1 WHERE id = ?1",
                 [&id],
             )?;
+            bump_revision(tx, "carts")?;
         }
         Ok(Deleted {
             value: current,
@@ -173,4 +177,50 @@ fn insert_new(tx: &Transaction<'_>, id: &str, cart: &Cart) -> rusqlite::Result<(
         params![id, cart.body.owner, items, version_to_sql(cart.version)],
     )
     .map(drop)
+}
+
+/// The collection's revision: one row.
+pub(in crate::store) async fn revision(db: &Database) -> Result<CollectionRevision, DbError> {
+    db.read(|conn| read_revision(conn, "carts")).await
+}
+
+/// One page of live carts, read in one snapshot with the revision it is tagged by.
+pub(in crate::store) async fn page(
+    db: &Database,
+    bounds: PageBounds,
+) -> Result<Page<Cart>, DbError> {
+    db.read(move |conn| {
+        let tx = conn.unchecked_transaction()?;
+        let revision = read_revision(&tx, "carts")?;
+        let mut entries = {
+            let mut statement = tx.prepare_cached(
+                "SELECT id, version, owner, items FROM carts
+                 WHERE deleted = 0 AND (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2",
+            )?;
+            let limit = i64::try_from(bounds.limit.saturating_add(1)).unwrap_or(i64::MAX);
+            let rows = statement.query_map(params![bounds.after, limit], |row| {
+                let items: String = row.get(3)?;
+                Ok(Listed {
+                    id: row.get(0)?,
+                    value: Cart {
+                        body: CartBody {
+                            owner: row.get(2)?,
+                            items: items_from_sql(3, &items)?,
+                        },
+                        version: version_from_sql(row.get(1)?),
+                    },
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let more = entries.len() > bounds.limit;
+        entries.truncate(bounds.limit);
+        Ok(Page {
+            revision,
+            bounds: bounds.clone(),
+            entries,
+            more,
+        })
+    })
+    .await
 }

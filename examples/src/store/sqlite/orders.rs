@@ -2,16 +2,20 @@
 
 use std::time::SystemTime;
 
-use etag_core::Versioned;
+use etag_core::{CollectionRevision, Versioned};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::super::codec::{from_millis, to_millis};
 use super::super::orders::{decide_order, new_order};
 use super::super::{Deleted, Written};
-use super::{etag_to_sql, items_from_sql, items_to_sql, with_fresh_id};
+use super::{
+    bump_revision, etag_to_sql, items_from_sql, items_to_sql, read_revision, with_fresh_id,
+};
 use crate::db::sqlite::Database;
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Listed, Order, OrderBody};
+use crate::model::{Listed, Order, OrderBody, Page, PageBounds};
+
+const COLLECTION: &str = "orders";
 
 const SELECT_ONE: &str = "SELECT customer, items, note, modified_ms FROM orders WHERE id = ?1";
 
@@ -40,19 +44,59 @@ pub(in crate::store) async fn list(db: &Database) -> Result<Vec<Listed<Order>>, 
     db.read(list_all).await
 }
 
+/// The collection's revision: one row.
+pub(in crate::store) async fn revision(db: &Database) -> Result<CollectionRevision, DbError> {
+    db.read(|conn| read_revision(conn, COLLECTION)).await
+}
+
+/// One page, read in one snapshot with the revision it is tagged by.
+pub(in crate::store) async fn page(
+    db: &Database,
+    bounds: PageBounds,
+) -> Result<Page<Order>, DbError> {
+    db.read(move |conn| {
+        // A read transaction: the revision and the entries come from one snapshot.
+        let tx = conn.unchecked_transaction()?;
+        let revision = read_revision(&tx, COLLECTION)?;
+        let mut entries = {
+            let mut statement = tx.prepare_cached(
+                "SELECT customer, items, note, modified_ms, id FROM orders
+                 WHERE ?1 IS NULL OR id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let limit = i64::try_from(bounds.limit.saturating_add(1)).unwrap_or(i64::MAX);
+            let rows = statement.query_map(params![bounds.after, limit], |row| {
+                Ok(Listed {
+                    id: row.get(4)?,
+                    value: order_from_row(row)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let more = entries.len() > bounds.limit;
+        entries.truncate(bounds.limit);
+        Ok(Page {
+            revision,
+            bounds: bounds.clone(),
+            entries,
+            more,
+        })
+    })
+    .await
+}
+
 pub(in crate::store) async fn create<P, R, G>(
     db: &Database,
     body: OrderBody,
     mut guard: Option<G>,
 ) -> Result<(Listed<Order>, Option<P>), WriteError<R>>
 where
-    G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
+    G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
     R: Send + 'static,
 {
     db.write(move |tx| {
         let proof = match guard.as_mut() {
-            Some(guard) => Some(guard(&list_all(tx)?).map_err(Abort::Reject)?),
+            Some(guard) => Some(guard(&read_revision(tx, COLLECTION)?).map_err(Abort::Reject)?),
             None => None,
         };
         let now = SystemTime::now();
@@ -61,6 +105,7 @@ where
             store(tx, id, &order, true)?;
             Ok(order)
         })?;
+        bump_revision(tx, COLLECTION)?;
         Ok((Listed { id, value: order }, proof))
     })
     .await
@@ -88,6 +133,7 @@ where
         };
         let written = decided.into_written(tombstone, now);
         store(tx, &id, &written.value, written.created)?;
+        bump_revision(tx, COLLECTION)?;
         Ok(written)
     })
     .await
@@ -114,6 +160,7 @@ where
                  ON CONFLICT (id) DO UPDATE SET modified_ms = excluded.modified_ms",
                 params![id, to_millis(order.modified_at)],
             )?;
+            bump_revision(tx, COLLECTION)?;
         }
         Ok(Deleted {
             value: current,
