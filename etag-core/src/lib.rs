@@ -84,6 +84,8 @@ mod method;
 mod header;
 // `Preconditions`: a request's conditions, evaluated in the order of RFC 9110 §13.2.2.
 mod precondition;
+// `CollectionRevision`: O(1) validators for collections and their pages, kept by revision.
+mod collection;
 // The axum integration: extractors, responses, and the `#[conditional]` runtime.
 #[cfg(feature = "axum")]
 mod axum;
@@ -105,6 +107,7 @@ pub mod openapi;
 #[cfg(feature = "sqlx")]
 pub mod sql;
 
+pub use collection::CollectionRevision;
 pub use entity_tag::{EntityTag, InvalidEntityTag};
 pub use header::{IfMatch, IfNoneMatch, IfRange, MalformedHeader, TagCondition, TagListProblem};
 pub use last_modified::LastModified;

@@ -52,6 +52,12 @@ pub enum ApiError {
         /// What was wrong, from the extractor.
         detail: String,
     },
+    /// 400: the query string asks for something the resource cannot give (a page limit out of
+    /// range, an unknown parameter).
+    Query {
+        /// What was wrong.
+        detail: String,
+    },
     /// 415 for a PATCH that is not `application/merge-patch+json`.
     NotMergePatch,
     /// 503: the database stayed locked through every retry.
@@ -76,6 +82,7 @@ impl ApiError {
             Self::NotFound { .. } | Self::NoRoute { .. } => StatusCode::NOT_FOUND,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Body { status, .. } => *status,
+            Self::Query { .. } => StatusCode::BAD_REQUEST,
             Self::NotMergePatch => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -88,7 +95,7 @@ impl ApiError {
             Self::NotFound { kind, id } => format!("There is no {kind} with id `{id}`."),
             Self::NoRoute { path } => format!("There is no resource at `{path}`."),
             Self::Invalid(invalid) => format!("The request body is not valid: {invalid}."),
-            Self::Body { detail, .. } => detail.clone(),
+            Self::Body { detail, .. } | Self::Query { detail } => detail.clone(),
             Self::NotMergePatch => format!(
                 "PATCH takes a JSON merge patch (RFC 7396): send it with Content-Type: \
                  {MERGE_PATCH_JSON}."

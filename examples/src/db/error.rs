@@ -2,7 +2,6 @@
 //! a transaction body says "stop".
 
 use std::fmt;
-use std::time::Duration;
 
 /// Any error a database driver reports, kept as the source of a [`DbError`].
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
@@ -74,8 +73,6 @@ pub(crate) enum Abort<R> {
     Reject(R),
     /// The database failed: retried when the failure is transient, else reported.
     Failed(Failure),
-    /// Roll back, wait this long, and run the whole transaction again.
-    RetryAfter(Duration),
 }
 
 impl<R> From<Failure> for Abort<R> {

@@ -26,4 +26,4 @@ pub(crate) mod sqlite;
 pub(crate) use error::{Abort, Failure};
 pub use error::{BoxError, DbError, WriteError};
 pub use location::{InvalidLocation, Location};
-pub(crate) use retry::{Again, Retries, RetryPolicy};
+pub(crate) use retry::{Retries, RetryPolicy};

@@ -1,22 +1,13 @@
 //! Bounded retries, shared by both backends: how often, how long, and when to give up.
 //!
 //! The backends decide *what* is worth retrying (SQLite's `SQLITE_BUSY`; PostgreSQL's
-//! serialization failures, deadlocks, lock and statement timeouts) and how to wait (a blocking
-//! sleep on SQLite's worker thread, an async sleep for PostgreSQL); this module decides how long
-//! and for how many times.
+//! serialization failures, deadlocks, lock and statement timeouts); this module decides how long
+//! and for how many times. Both wait asynchronously, between attempts: no retry ever sleeps on a
+//! database worker thread.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::error::{BoxError, DbError};
-
-/// Why an attempt is to be run again.
-#[derive(Debug)]
-pub(crate) enum Again {
-    /// A transient database failure: backed off, a bounded number of times.
-    Transient(BoxError),
-    /// The operation asked to run again after this delay (within the wait budget).
-    Wait(Duration),
-}
 
 /// How often and how long to retry.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +17,6 @@ pub(crate) struct RetryPolicy {
     /// The first backoff delay; doubled on each retry up to `max_delay`, with jitter.
     pub(crate) first_delay: Duration,
     pub(crate) max_delay: Duration,
-    /// The total time requested waits ([`Again::Wait`]) may take.
-    pub(crate) wait_budget: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -36,7 +25,6 @@ impl Default for RetryPolicy {
             max_transient_retries: 5,
             first_delay: Duration::from_millis(5),
             max_delay: Duration::from_millis(250),
-            wait_budget: Duration::from_secs(10),
         }
     }
 }
@@ -46,7 +34,6 @@ impl Default for RetryPolicy {
 pub(crate) struct Retries {
     policy: RetryPolicy,
     transient: u32,
-    started: Instant,
 }
 
 impl Retries {
@@ -55,30 +42,20 @@ impl Retries {
         Self {
             policy,
             transient: 0,
-            started: Instant::now(),
         }
     }
 
-    /// How long to wait before the next attempt, or [`DbError::Busy`] when the budget is spent.
-    pub(crate) fn delay(&mut self, again: Again) -> Result<Duration, DbError> {
-        match again {
-            Again::Transient(error) => {
-                if self.transient >= self.policy.max_transient_retries {
-                    tracing::warn!(%error, retries = self.transient, "giving up on a busy database");
-                    return Err(DbError::Busy);
-                }
-                let delay = self.policy.backoff(self.transient);
-                self.transient += 1;
-                tracing::debug!(%error, ?delay, "transient database failure; retrying");
-                Ok(delay)
-            }
-            Again::Wait(delay) => {
-                if self.started.elapsed() + delay > self.policy.wait_budget {
-                    return Err(DbError::Busy);
-                }
-                Ok(delay)
-            }
+    /// How long to wait before the attempt after one that failed with the transient `error`,
+    /// or [`DbError::Busy`] when the retries are spent.
+    pub(crate) fn delay(&mut self, error: BoxError) -> Result<Duration, DbError> {
+        if self.transient >= self.policy.max_transient_retries {
+            tracing::warn!(%error, retries = self.transient, "giving up on a busy database");
+            return Err(DbError::Busy);
         }
+        let delay = self.policy.backoff(self.transient);
+        self.transient += 1;
+        tracing::debug!(%error, ?delay, "transient database failure; retrying");
+        Ok(delay)
     }
 }
 
@@ -110,8 +87,8 @@ fn jitter_fraction() -> f64 {
 mod tests {
     use super::*;
 
-    fn transient() -> Again {
-        Again::Transient("locked".into())
+    fn transient() -> BoxError {
+        "locked".into()
     }
 
     #[test]
@@ -124,19 +101,6 @@ mod tests {
         assert!(retries.delay(transient()).is_ok());
         assert!(retries.delay(transient()).is_ok());
         assert!(matches!(retries.delay(transient()), Err(DbError::Busy)));
-    }
-
-    #[test]
-    fn requested_waits_stay_within_the_budget() {
-        let mut retries = Retries::new(RetryPolicy::default());
-        assert_eq!(
-            retries.delay(Again::Wait(Duration::from_millis(3))).ok(),
-            Some(Duration::from_millis(3))
-        );
-        assert!(matches!(
-            retries.delay(Again::Wait(Duration::from_secs(11))),
-            Err(DbError::Busy)
-        ));
     }
 
     #[test]

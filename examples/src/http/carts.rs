@@ -3,34 +3,48 @@
 use axum::extract::{Path, State};
 use etag_core::{
     ExpectedVersion, NoContent, PreconditionError, Preconditions, ProblemDetails, ResourceState,
-    SwapRefused, Written, conditional,
+    SwapRefused, Tagged, Written, conditional,
 };
 use http::Uri;
 
 use super::conditions::{collection_guard, collection_proof, created_at};
 use super::extract::{MergePatch, ValidJson};
 use super::openapi::{Busy, CartPatch, DeleteRefusals, JsonBody, ListedCart, PatchBody};
+use super::pages::{PageQuery, listing, page_state};
 use crate::cache::{Entry, Kind};
 use crate::db::{DbError, WriteError};
 use crate::error::ApiError;
 use crate::merge_patch;
-use crate::model::{Cart, CartBody, Collection, Listed};
+use crate::model::{Cart, CartBody, Listed, Page};
 use crate::store::Store;
 
 const KIND: &str = "cart";
 
-/// `GET /carts`: every cart, with a tag that changes whenever any cart changes.
-#[conditional]
+/// `GET /carts` (and HEAD), one page at a time: `?limit=N&after=<id>` (see [`PageQuery`]),
+/// with `Link: <…>; rel="next"` while more follow.
+///
+/// The precheck reads only the collection's revision (one row), so a client whose copy is
+/// current gets its 304 without a single cart being read. `/carts` itself is tagged by the
+/// revision (the tag a POST's precondition is checked against); a page with bounds by the
+/// revision and its bounds.
+#[conditional(precheck = page_state(store.carts().revision().await, &query))]
 #[utoipa::path(method(get, head), path = "/carts", tag = "carts",
-    responses((status = 200, description = "Every cart, with its id.", body = Vec<ListedCart>), Busy))]
-pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Cart>, ApiError> {
-    Ok(Collection(store.carts().list().await?))
+    params(("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Entries per page (default 100)."),
+        ("after" = Option<String>, Query, description = "Start after this id (from the `Link: rel=\"next\"` of the page before).")),
+    responses((status = 200, description = "A page of carts, in id order, with `Link: rel=\"next\"` while more follow.", body = Vec<ListedCart>),
+        (status = 400, description = "A malformed page query.", body = ProblemDetails, content_type = "application/problem+json"), Busy))]
+pub(crate) async fn list(
+    State(store): State<Store>,
+    query: PageQuery,
+) -> Result<Tagged<Page<Cart>>, ApiError> {
+    let page = store.carts().page(query.0).await?;
+    Ok(listing(page, "/carts"))
 }
 
 /// `POST /carts`: creates a cart under a server-chosen id (201, `Location`, `ETag`).
 ///
-/// Preconditions, when sent, are about the collection: they are checked against its listing
-/// inside the create.
+/// Preconditions, when sent, are about the collection: they are checked against its revision
+/// tag (the `ETag` of `GET /carts`) inside the create, which reads one row for it.
 ///
 /// With a cache, the new cart is published after the commit. Its id is new, so no reader can
 /// have cached anything of it before: the mark is taken just before the publish.

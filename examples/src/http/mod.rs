@@ -8,6 +8,7 @@ mod middleware;
 mod openapi;
 mod options;
 mod orders;
+mod pages;
 mod products;
 
 use axum::Router;
@@ -21,6 +22,7 @@ use tower_http::compression::predicate::SizeAbove;
 
 pub use extract::{MergePatch, ValidJson};
 pub use openapi::ShopApi;
+pub use pages::PageQuery;
 
 use crate::error::ApiError;
 use crate::store::Store;

@@ -1,34 +1,51 @@
 //! `/orders` and `/orders/{id}`.
 
 use axum::extract::{Path, State};
-use etag_core::{NoContent, Preconditions, ProblemDetails, ResourceState, Written, conditional};
+use etag_core::{
+    NoContent, Preconditions, ProblemDetails, ResourceState, Tagged, Written, conditional,
+};
 use http::Uri;
 
 use super::conditions::{
-    check_existing, check_put, collection_guard, collection_proof, created_at, put_response,
+    check_existing, check_put, collection_guard, collection_proof, created_at, once_dates_settle,
+    put_response,
 };
 use super::extract::{MergePatch, ValidJson};
 use super::openapi::{Busy, DeleteRefusals, JsonBody, ListedOrder, OrderPatch, PatchBody};
+use super::pages::{PageQuery, listing, page_state};
 use crate::cache::{Entry, Kind};
 use crate::error::ApiError;
 use crate::merge_patch;
-use crate::model::{Collection, Listed, Order, OrderBody};
-use crate::store::{Dating, Revised, Store, Written as StoreWritten};
+use crate::model::{Listed, Order, OrderBody, Page};
+use crate::store::{Revised, Store, Written as StoreWritten};
 
 const KIND: &str = "order";
 
-/// `GET /orders`: every order, with a tag that changes whenever any order changes.
-#[conditional]
+/// `GET /orders` (and HEAD), one page at a time: `?limit=N&after=<id>` (see [`PageQuery`]),
+/// with `Link: <…>; rel="next"` while more follow.
+///
+/// The precheck reads only the collection's revision (one row), so a client whose copy is
+/// current gets its 304 without a single order being read. `/orders` itself is tagged by the
+/// revision (the tag a POST's precondition is checked against); a page with bounds by the
+/// revision and its bounds.
+#[conditional(precheck = page_state(store.orders().revision().await, &query))]
 #[utoipa::path(method(get, head), path = "/orders", tag = "orders",
-    responses((status = 200, description = "Every order, with its id.", body = Vec<ListedOrder>), Busy))]
-pub(crate) async fn list(State(store): State<Store>) -> Result<Collection<Order>, ApiError> {
-    Ok(Collection(store.orders().list().await?))
+    params(("limit" = Option<u32>, Query, minimum = 1, maximum = 1000, description = "Entries per page (default 100)."),
+        ("after" = Option<String>, Query, description = "Start after this id (from the `Link: rel=\"next\"` of the page before).")),
+    responses((status = 200, description = "A page of orders, in id order, with `Link: rel=\"next\"` while more follow.", body = Vec<ListedOrder>),
+        (status = 400, description = "A malformed page query.", body = ProblemDetails, content_type = "application/problem+json"), Busy))]
+pub(crate) async fn list(
+    State(store): State<Store>,
+    query: PageQuery,
+) -> Result<Tagged<Page<Order>>, ApiError> {
+    let page = store.orders().page(query.0).await?;
+    Ok(listing(page, "/orders"))
 }
 
 /// `POST /orders`: creates an order under a server-chosen id (201, `Location`, `ETag`).
 ///
-/// Preconditions, when sent, are about the collection: they are checked against its listing
-/// inside the create.
+/// Preconditions, when sent, are about the collection: they are checked against its revision
+/// tag (the `ETag` of `GET /orders`) inside the create, which reads one row for it.
 ///
 /// With a cache, the new order is published after the commit. Its id is new, so no reader can
 /// have cached anything of it before: the mark is taken just before the publish.
@@ -92,7 +109,9 @@ pub(crate) async fn get(
 /// `PUT /orders/{id}`: replaces the order, or creates it with `If-None-Match: *` (201).
 ///
 /// `require` answers 428 before the body is read when the request carries no precondition; the
-/// check itself runs inside the write, against the state it replaces.
+/// check itself runs inside the write, against the state it replaces. A write guarded by a date
+/// alone that meets an order changed less than a second ago runs again once that second is over
+/// ([`once_dates_settle`]).
 #[conditional(require)]
 #[utoipa::path(put, path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
     request_body(content = OrderBody, content_type = "application/json"),
@@ -106,17 +125,22 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<OrderBody>,
 ) -> Result<Written<Order>, ApiError> {
-    let dating = Dating::for_request(&pre);
     let pending = Entry::new(store.cache(), Kind::Order, &id)
         .begin_write()
         .await;
-    let written = store
-        .orders()
-        .upsert_dated(&id, dating, move |current| {
-            let checked = check_put(&pre, current)?;
-            Ok((body.clone(), checked))
-        })
-        .await;
+    let written = once_dates_settle(|| {
+        let (orders, id, pre, body) = (store.orders(), id.clone(), pre.clone(), body.clone());
+        async move {
+            let written = orders
+                .upsert_revised(&id, move |current| {
+                    let checked = check_put(&pre, current)?;
+                    Ok((body.clone(), checked))
+                })
+                .await?;
+            Ok(written)
+        }
+    })
+    .await;
     let written = pending.finish(written, revised_committed).await?;
     Ok(put_response(written.value, uri.path()))
 }
@@ -147,17 +171,22 @@ pub(crate) async fn patch(
     MergePatch(patch): MergePatch,
 ) -> Result<Written<Order>, ApiError> {
     let pre = pre.required();
-    let dating = Dating::for_request(&pre);
     let pending = Entry::new(store.cache(), Kind::Order, &id)
         .begin_write()
         .await;
-    let written = store
-        .orders()
-        .upsert_dated(&id.clone(), dating, move |current| {
-            let (current, checked) = check_existing(&pre, current, KIND, &id)?;
-            Ok((merge_patch::patched(&current.body, &patch)?, checked))
-        })
-        .await;
+    let written = once_dates_settle(|| {
+        let (orders, id, pre, patch) = (store.orders(), id.clone(), pre.clone(), patch.clone());
+        async move {
+            let written = orders
+                .upsert_revised(&id.clone(), move |current| {
+                    let (current, checked) = check_existing(&pre, current, KIND, &id)?;
+                    Ok((merge_patch::patched(&current.body, &patch)?, checked))
+                })
+                .await?;
+            Ok(written)
+        }
+    })
+    .await;
     let written = pending.finish(written, revised_committed).await?.value;
     Ok(written.proof.ok(written.value))
 }
@@ -179,12 +208,18 @@ pub(crate) async fn delete(
     let pending = Entry::new(store.cache(), Kind::Order, &id)
         .begin_write()
         .await;
-    let deleted = store
-        .orders()
-        .delete(&id.clone(), move |current| {
-            check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
-        })
-        .await;
+    let deleted = once_dates_settle(|| {
+        let (orders, id, pre) = (store.orders(), id.clone(), pre.clone());
+        async move {
+            let deleted = orders
+                .delete(&id.clone(), move |current| {
+                    check_existing(&pre, current, KIND, &id).map(|(_, checked)| checked)
+                })
+                .await?;
+            Ok(deleted)
+        }
+    })
+    .await;
     let (deleted, _) = pending
         .finish(deleted, |(_, revision)| {
             revision.map(|revision| (revision, ResourceState::Missing))

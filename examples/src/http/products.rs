@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use etag_core::{Preconditions, ProblemDetails, Written, conditional};
 use http::Uri;
 
-use super::conditions::{check_put, put_response};
+use super::conditions::{check_put, once_dates_settle, put_response};
 use super::extract::ValidJson;
 use super::openapi::{Busy, JsonBody};
 use crate::error::ApiError;
@@ -26,7 +26,9 @@ pub(crate) async fn get(
 }
 
 /// `PUT /products/{sku}`: creates with `If-None-Match: *` (201); replaces with `If-Match` (the
-/// current tag, or `*`) or `If-Unmodified-Since`.
+/// current tag, or `*`) or `If-Unmodified-Since`. A write guarded by a date alone that meets a
+/// product changed less than a second ago runs again once that second is over
+/// ([`once_dates_settle`]).
 #[conditional(require)]
 #[utoipa::path(put, path = "/products/{sku}", tag = "products",
     params(("sku" = String, Path, description = "The product's stock-keeping unit.")),
@@ -41,12 +43,18 @@ pub(crate) async fn put(
     pre: Preconditions,
     ValidJson(body): ValidJson<ProductBody>,
 ) -> Result<Written<Product>, ApiError> {
-    let written = store
-        .products()
-        .upsert(&sku, move |current| {
-            let checked = check_put(&pre, current)?;
-            Ok((body.clone(), checked))
-        })
-        .await?;
+    let written = once_dates_settle(|| {
+        let (products, sku, pre, body) = (store.products(), sku.clone(), pre.clone(), body.clone());
+        async move {
+            let written = products
+                .upsert(&sku, move |current| {
+                    let checked = check_put(&pre, current)?;
+                    Ok((body.clone(), checked))
+                })
+                .await?;
+            Ok(written)
+        }
+    })
+    .await?;
     Ok(put_response(written, uri.path()))
 }

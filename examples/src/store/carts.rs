@@ -10,12 +10,12 @@
 
 use std::convert::Infallible;
 
-use etag_core::{Checked, ExpectedVersion, SwapRefused};
+use etag_core::{Checked, CollectionRevision, ExpectedVersion, SwapRefused};
 
 use super::codec::version_to_sql;
 use super::{Backend, Written, postgres, sqlite};
 use crate::db::{DbError, WriteError};
-use crate::model::{Cart, CartBody, CartVersion, Listed};
+use crate::model::{Cart, CartBody, CartVersion, Listed, Page, PageBounds};
 
 /// A cart a POST creates: version 1.
 pub(super) fn new_cart(body: CartBody) -> Cart {
@@ -82,9 +82,27 @@ impl Carts {
         }
     }
 
+    /// The collection's revision, incremented by every write of a cart in its
+    /// transaction: one row, whatever the size of the collection.
+    pub async fn revision(&self) -> Result<CollectionRevision, DbError> {
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::revision(db).await,
+            Backend::Postgres(db) => postgres::carts::revision(db).await,
+        }
+    }
+
+    /// One page of the collection in id order, read in one snapshot with the revision that
+    /// tags it.
+    pub async fn page(&self, bounds: PageBounds) -> Result<Page<Cart>, DbError> {
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::carts::page(db, bounds).await,
+            Backend::Postgres(db) => postgres::carts::page(db, bounds).await,
+        }
+    }
+
     /// Creates a cart (version 1) under a fresh server-chosen id.
     pub async fn create(&self, body: CartBody) -> Result<Listed<Cart>, DbError> {
-        let no_guard = None::<fn(&[Listed<Cart>]) -> Result<(), Infallible>>;
+        let no_guard = None::<fn(&CollectionRevision) -> Result<(), Infallible>>;
         match self.create_guarded(body, no_guard).await {
             Ok(written) => Ok(written.value),
             Err(WriteError::Db(error)) => Err(error),
@@ -92,16 +110,18 @@ impl Carts {
         }
     }
 
-    /// Like [`create`](Self::create), but `guard`, when given, first sees the whole collection
-    /// inside the transaction and may reject the request (preconditions sent with a POST are
-    /// evaluated against the collection); its proof is returned (`None` without a guard).
+    /// Like [`create`](Self::create), but `guard`, when given, first sees the collection's
+    /// revision inside the transaction (holding it until the commit) and may reject the request:
+    /// preconditions sent with a POST are evaluated against the collection's revision tag, which
+    /// costs one row, however large the collection. Its proof is returned (`None` without a
+    /// guard).
     pub async fn create_guarded<P, R, G>(
         &self,
         body: CartBody,
         guard: Option<G>,
     ) -> Result<Written<Listed<Cart>, Option<P>>, WriteError<R>>
     where
-        G: FnMut(&[Listed<Cart>]) -> Result<P, R> + Send + 'static,
+        G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
         P: Send + 'static,
         R: Send + 'static,
     {

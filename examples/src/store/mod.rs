@@ -41,9 +41,20 @@
 //! two creators, the second waits for the first's insert and then inserts nothing, and its
 //! attempt runs again, now deciding on the row the first created (`If-None-Match: *` fails).
 //! Re-creating a deleted order deletes its tombstone in the same transaction, so that row lock
-//! orders re-creators too. A POST that carries preconditions on the collection takes an
-//! exclusive advisory lock on it, which every other write of that collection takes shared: the
-//! listing it checks cannot change before it commits.
+//! orders re-creators too.
+//!
+//! # Collection revisions
+//!
+//! Each collection (orders, carts) has a revision in `collection_revisions`, and every write
+//! that creates, replaces, changes or deletes an entry increments it **in its own transaction**
+//! (on PostgreSQL as its last statement before the commit, so writers of one collection queue on
+//! the counter row only for their commit). Nothing commits a change without moving it. The
+//! collection's tag and each page's tag come from the revision
+//! ([`etag_core::CollectionRevision`]), so `GET /orders` answers 304 from one row, and a page is
+//! read in one snapshot with the revision that tags it. A POST whose preconditions are about the
+//! collection checks them against the revision, read in its transaction (on PostgreSQL `FOR
+//! UPDATE`, which holds off other writers of the collection until it commits): one row, never a
+//! scan, and never a lock held for longer than the statements of the create.
 //!
 //! Stronger isolation is not needed: every write's check and write concern one row, which the
 //! lock or the compare-and-swap serializes; `SERIALIZABLE` would add aborts without adding a
@@ -57,17 +68,17 @@
 //! in the future, never going back) and makes sure clients that guard by date alone cannot
 //! overwrite each other:
 //!
-//! - **Orders** are dated by the clock in whole seconds, never before the state they replace (or
-//!   the deleted order they re-create, kept in a tombstone) ([`Dating::Clock`]). A write guarded
-//!   by `If-Unmodified-Since` alone ([`Dating::DistinctSecond`]) lands in a later second than the
-//!   state it replaces, waiting for it if needed (after rolling back, so it re-checks), so a second
-//!   client holding the same date is refused. A client that just received a `Last-Modified` can
-//!   always write with it: the date it holds is the date the store compares. Writers guarded by a
-//!   tag never wait. Within one second, a client holding only a date cannot see a change made
-//!   with `If-Match`: that is what second precision means, and why tags are the primary guard.
-//! - **Products** always take a later second than their previous write, waiting if needed. Dates
-//!   are their main guard (their weak tag never satisfies `If-Match`), at the price of one write
-//!   per product per second.
+//! - **Orders** and **products** are dated by the clock in whole seconds, never before the state
+//!   they replace (or, for an order, the deleted order it re-creates, kept in a tombstone). No
+//!   write ever waits for a later second, so no write holds a database thread or a lock for the
+//!   rest of a second. Two writers holding the same date cannot both win because the library
+//!   refuses a write guarded by `If-Unmodified-Since` alone while the state it would replace is
+//!   less than a second old (412 with `Retry-After`, see `etag_core`'s date policy); the HTTP
+//!   layer waits for that second asynchronously, holding nothing, and runs such a write once
+//!   more, so a client that just received a `Last-Modified` can still write with it. Writers
+//!   guarded by a tag never wait. Within one second, a client holding only a date cannot see a
+//!   change made with `If-Match`: that is what second precision means, and why tags are the
+//!   primary guard.
 //! - **Carts** have no date: their version tag is their only validator.
 //!
 //! # Stored entity tags
@@ -108,7 +119,6 @@ mod sqlite;
 use std::path::PathBuf;
 
 pub use carts::Carts;
-pub use dating::Dating;
 pub use orders::Orders;
 pub use products::Products;
 

@@ -8,13 +8,13 @@
 use std::convert::Infallible;
 use std::time::SystemTime;
 
-use etag_core::EntityTag;
+use etag_core::{CollectionRevision, EntityTag};
 
 use super::codec::from_millis;
-use super::dating::{Dating, date_of_write, wait_for_a_later_second};
+use super::dating::date_of_write;
 use super::{Backend, Deleted, Revised, Written, postgres, sqlite};
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Listed, Order, OrderBody, OrderValidators};
+use crate::model::{Listed, Order, OrderBody, OrderValidators, Page, PageBounds};
 
 /// What a write decided, before it is dated: the body, the proof, and the date of the order it
 /// replaces (`None` when it creates, and the tombstone must be consulted).
@@ -24,19 +24,13 @@ pub(super) struct Decided<P> {
     replaced: Option<SystemTime>,
 }
 
-/// Runs `decide` on the current order. A write in the same second as the order it replaces,
-/// dated [`Dating::DistinctSecond`], asks to roll back and wait for the next second.
+/// Runs `decide` on the current order.
 pub(super) fn decide_order<P, R>(
     current: Option<&Order>,
-    dating: Dating,
     decide: &mut impl FnMut(Option<&Order>) -> Result<(OrderBody, P), R>,
-    now: SystemTime,
 ) -> Result<Decided<P>, Abort<R>> {
     let (body, proof) = decide(current).map_err(Abort::Reject)?;
     let replaced = current.map(|order| order.modified_at);
-    if let Some(wait) = wait_for_a_later_second(dating, replaced, now) {
-        return Err(Abort::RetryAfter(wait));
-    }
     Ok(Decided {
         body,
         proof,
@@ -83,8 +77,8 @@ pub(super) fn new_order(body: OrderBody, tombstone: Option<SystemTime>, now: Sys
 /// The orders table. See the [module docs](super) for how writes decide.
 ///
 /// Every write of an order is dated by the clock in whole seconds, never before the order's
-/// previous date (or, for an order re-created under the id of a deleted one, the deleted order's);
-/// a write guarded by a date alone takes a later second. See the
+/// previous date (or, for an order re-created under the id of a deleted one, the deleted order's),
+/// and never waits for a later second. See the
 /// [module docs](super#modification-dates).
 ///
 /// Every write also stores the order's entity tag in its row, so that
@@ -163,9 +157,27 @@ impl Orders {
         }
     }
 
+    /// The collection's revision, incremented by every write of an order in its
+    /// transaction: one row, whatever the size of the collection.
+    pub async fn revision(&self) -> Result<CollectionRevision, DbError> {
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::orders::revision(db).await,
+            Backend::Postgres(db) => postgres::orders::revision(db).await,
+        }
+    }
+
+    /// One page of the collection in id order, read in one snapshot with the revision that
+    /// tags it.
+    pub async fn page(&self, bounds: PageBounds) -> Result<Page<Order>, DbError> {
+        match &self.backend {
+            Backend::Sqlite(db) => sqlite::orders::page(db, bounds).await,
+            Backend::Postgres(db) => postgres::orders::page(db, bounds).await,
+        }
+    }
+
     /// Creates an order under a fresh server-chosen id.
     pub async fn create(&self, body: OrderBody) -> Result<Listed<Order>, DbError> {
-        let no_guard = None::<fn(&[Listed<Order>]) -> Result<(), Infallible>>;
+        let no_guard = None::<fn(&CollectionRevision) -> Result<(), Infallible>>;
         match self.create_guarded(body, no_guard).await {
             Ok(written) => Ok(written.value.value),
             Err(WriteError::Db(error)) => Err(error),
@@ -173,9 +185,11 @@ impl Orders {
         }
     }
 
-    /// Like [`create`](Self::create), but `guard`, when given, first sees the whole collection
-    /// inside the transaction and may reject the request (preconditions sent with a POST are
-    /// evaluated against the collection); its proof is returned (`None` without a guard), with
+    /// Like [`create`](Self::create), but `guard`, when given, first sees the collection's
+    /// revision inside the transaction (holding it until the commit) and may reject the request:
+    /// preconditions sent with a POST are evaluated against the collection's revision tag, which
+    /// costs one row, however large the collection. Its proof is returned (`None` without a
+    /// guard), with
     /// the new order's [revision](Self::get_revised).
     pub async fn create_guarded<P, R, G>(
         &self,
@@ -183,7 +197,7 @@ impl Orders {
         guard: Option<G>,
     ) -> Result<Written<Revised<Listed<Order>>, Option<P>>, WriteError<R>>
     where
-        G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
+        G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
         P: Send + 'static,
         R: Send + 'static,
     {
@@ -202,7 +216,7 @@ impl Orders {
     }
 
     /// Creates or replaces the order `id` with the body `decide` returns for its current state,
-    /// dated by the clock ([`Dating::Clock`]).
+    /// dated by the clock.
     ///
     /// `decide` receives `None` when the order does not exist; it rejects by returning `Err`, and
     /// returns a proof with the body, handed back in [`Written::proof`].
@@ -216,17 +230,14 @@ impl Orders {
         P: Send + 'static,
         R: Send + 'static,
     {
-        let revised = self.upsert_dated(id, Dating::Clock, decide).await?;
+        let revised = self.upsert_revised(id, decide).await?;
         Ok(revised.value)
     }
 
-    /// [`upsert`](Self::upsert), dated as `dating` says: with [`Dating::DistinctSecond`] a write in
-    /// the same second as the state it replaces rolls back, waits for the next second and runs
-    /// `decide` again. Returns the order's new [revision](Self::get_revised) too.
-    pub async fn upsert_dated<P, R, F>(
+    /// [`upsert`](Self::upsert), with the order's new [revision](Self::get_revised) too.
+    pub async fn upsert_revised<P, R, F>(
         &self,
         id: &str,
-        dating: Dating,
         decide: F,
     ) -> Result<Revised<Written<Order, P>>, WriteError<R>>
     where
@@ -235,8 +246,8 @@ impl Orders {
         R: Send + 'static,
     {
         let (value, revision) = match &self.backend {
-            Backend::Sqlite(db) => sqlite::orders::upsert(db, id, dating, decide).await?,
-            Backend::Postgres(db) => postgres::orders::upsert(db, id, dating, decide).await?,
+            Backend::Sqlite(db) => sqlite::orders::upsert(db, id, decide).await?,
+            Backend::Postgres(db) => postgres::orders::upsert(db, id, decide).await?,
         };
         Ok(Revised { value, revision })
     }

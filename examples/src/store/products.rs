@@ -1,4 +1,4 @@
-//! Products: dated in whole seconds, one distinct second per write.
+//! Products: dated by the clock in whole seconds, never going back.
 //!
 //! The decisions are here, the same on both backends; the SQL is in the backends' `products`
 //! modules. On PostgreSQL a product write holds the product's row (`SELECT … FOR UPDATE`, see
@@ -6,14 +6,13 @@
 
 use std::time::SystemTime;
 
-use super::codec::{from_seconds, to_seconds};
-use super::dating::{Dating, wait_for_a_later_second};
+use super::dating::date_of_write;
 use super::{Backend, Written, postgres, sqlite};
 use crate::db::{Abort, DbError, WriteError};
 use crate::model::{Product, ProductBody};
 
-/// What a write over `current` stores at `now`: the body `decide` returns, dated in a later
-/// second than `current`; in the same second, the write asks to roll back and wait for the next.
+/// What a write over `current` stores at `now`: the body `decide` returns, dated `now` in whole
+/// seconds, never before `current`.
 pub(super) fn next_product<P, R>(
     current: Option<&Product>,
     decide: &mut impl FnMut(Option<&Product>) -> Result<(ProductBody, P), R>,
@@ -21,11 +20,8 @@ pub(super) fn next_product<P, R>(
 ) -> Result<Written<Product, P>, Abort<R>> {
     let (body, proof) = decide(current).map_err(Abort::Reject)?;
     let previous = current.map(|product| product.modified_at);
-    if let Some(wait) = wait_for_a_later_second(Dating::DistinctSecond, previous, now) {
-        return Err(Abort::RetryAfter(wait));
-    }
     Ok(Written {
-        value: Product::new(body, from_seconds(to_seconds(now))),
+        value: Product::new(body, date_of_write(previous, now)),
         created: current.is_none(),
         proof,
     })
@@ -34,12 +30,11 @@ pub(super) fn next_product<P, R>(
 /// The products table. See the [module docs](super) for how writes decide.
 ///
 /// Products may be guarded by dates (`If-Unmodified-Since`) as well as by tags, and HTTP dates have
-/// one-second resolution. Two writes within the same second would leave `Last-Modified`
-/// unchanged, and a client holding the older state could then pass `If-Unmodified-Since` and
-/// overwrite the newer one. So a write that lands in the same second as the previous write of the
-/// same product waits for the next second (rolling back and retrying, so the check is redone on
-/// the state it will replace). Each product thus takes at most one write per second; that is the
-/// price of exact date-based preconditions.
+/// one-second resolution: two writes within one second share a date. Writes never wait for a
+/// later second; instead, a write guarded by a date alone is refused while the product is less
+/// than a second old (the library's date policy), so a client holding an older state's date
+/// can never overwrite a newer state of the same second. See the
+/// [module docs](super#modification-dates).
 #[derive(Clone, Debug)]
 pub struct Products {
     backend: Backend,

@@ -68,7 +68,19 @@ const MIGRATIONS: &[&str] = &[
         BEFORE UPDATE ON orders
         FOR EACH ROW EXECUTE FUNCTION orders_keep_their_tag_current();
     "#,
-    // 2: SQLite's schema 4, for the validator cache: the revision of each order id (bumped by
+    // 2: a revision per collection, incremented inside every write's transaction (as SQLite's
+    // schema version 5 has it), so the collection's validators cost one row, not a scan.
+    r#"
+    CREATE TABLE collection_revisions (
+        name     TEXT PRIMARY KEY,
+        epoch    TEXT NOT NULL,
+        revision BIGINT NOT NULL CHECK (revision >= 0)
+    );
+    INSERT INTO collection_revisions (name, epoch, revision) VALUES
+        ('orders', substr(md5(gen_random_uuid()::text), 1, 16), 0),
+        ('carts', substr(md5(gen_random_uuid()::text), 1, 16), 0);
+    "#,
+    // 3: SQLite's schema 6, for the validator cache: the revision of each order id (bumped by
     // every order write, kept across a delete) and the database's random identity.
     r#"
     CREATE TABLE order_revisions (

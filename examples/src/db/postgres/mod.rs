@@ -30,7 +30,7 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgTransaction, Postgres, Transaction};
 
 use super::location::without_password;
-use super::{Abort, Again, DbError, Failure, Retries, RetryPolicy, WriteError};
+use super::{Abort, DbError, Failure, Retries, RetryPolicy, WriteError};
 
 /// The most connections one shop process opens. Several processes share the server's
 /// `max_connections` (100 by default): four shops take 40.
@@ -103,7 +103,7 @@ impl Database {
                 Ok(value) => return Ok(value),
                 Err(Failure::Fatal(error)) => return Err(error),
                 Err(Failure::Transient(error)) => {
-                    tokio::time::sleep(retries.delay(Again::Transient(error))?).await;
+                    tokio::time::sleep(retries.delay(error)?).await;
                 }
             }
         }
@@ -141,8 +141,7 @@ impl Retrier {
         let again = match abort {
             Abort::Reject(reason) => return Err(WriteError::Rejected(reason)),
             Abort::Failed(Failure::Fatal(error)) => return Err(WriteError::Db(error)),
-            Abort::Failed(Failure::Transient(error)) => Again::Transient(error),
-            Abort::RetryAfter(delay) => Again::Wait(delay),
+            Abort::Failed(Failure::Transient(error)) => error,
         };
         tokio::time::sleep(self.0.delay(again)?).await;
         Ok(())

@@ -1,6 +1,7 @@
 //! The schema, versioned with `PRAGMA user_version`.
 
 mod order_tags;
+mod readable_trigger;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -51,7 +52,23 @@ const MIGRATIONS: &[Migration] = &[
     // 3: each order's entity tag in its row, so that a conditional GET can answer 304 from two
     // columns instead of loading and hashing the order. Existing orders are tagged here.
     Migration::Code(order_tags::store_order_tags),
-    // 4: for the validator cache (`shop --cache`): a revision per order id that every order write
+    // 4: schema 3's trigger without `||` inside `RAISE(...)`, which SQLite before 3.47 cannot
+    // parse: with it, older SQLites (the system shell, Python's) reported the file as malformed.
+    Migration::Sql(readable_trigger::SQL),
+    // 5: a revision per collection, incremented inside every write's transaction, so that the
+    // collection's validators (a GET's 304, a POST's precondition) cost one row, not a scan. The
+    // epoch, random per database, keeps two databases that reach the same count apart.
+    Migration::Sql(
+        "CREATE TABLE collection_revisions (
+        name     TEXT PRIMARY KEY NOT NULL,
+        epoch    TEXT NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 0)
+    ) STRICT;
+    INSERT INTO collection_revisions (name, epoch, revision) VALUES
+        ('orders', lower(hex(randomblob(8))), 0),
+        ('carts', lower(hex(randomblob(8))), 0);",
+    ),
+    // 6: for the validator cache (`shop --cache`): a revision per order id that every order write
     // bumps in its transaction and that outlives a delete (an order without a row has revision 0),
     // and a random identity of this database, which names its keys in Redis.
     Migration::Sql(

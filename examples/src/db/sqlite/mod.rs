@@ -7,19 +7,32 @@
 //! number of times with jittered exponential backoff. Writes run in `BEGIN IMMEDIATE`
 //! transactions: the write lock is taken before the current state is read, so the read, the
 //! precondition check and the write are one atomic step across every process.
+//!
+//! A blocking thread only ever runs one attempt: the waits between attempts (the backoff) are
+//! async sleeps, holding no thread and no connection. And within one process, writes take turns
+//! *before* they take a thread ([`WRITE_TURN_TIMEOUT`]): SQLite lets one writer at a time hold
+//! the file anyway, so a storm of writes to one resource queues as tasks, not as hundreds of
+//! threads each blocked on the file lock, and reads keep their threads.
 
 mod connection;
 mod migrations;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+use tokio::sync::Semaphore;
 
-use super::{Abort, Again, DbError, Failure, Retries, RetryPolicy, WriteError};
+use super::{Abort, DbError, Failure, Retries, RetryPolicy, WriteError};
 
 /// Idle connections kept for reuse; more are opened on demand and closed when returned.
 const MAX_IDLE_CONNECTIONS: usize = 8;
+
+/// How long a write waits for its turn among this process's writers before it is answered as
+/// busy (503 with `Retry-After`): a storm of writes gets prompt refusals instead of a queue
+/// that grows without bound.
+pub(crate) const WRITE_TURN_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A handle on the shop's database file; cheap to clone, shared by all requests.
 #[derive(Clone, Debug)]
@@ -31,6 +44,8 @@ pub(crate) struct Database {
 struct Inner {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
+    /// One permit: the writer of this process that may run an attempt now.
+    write_turn: Semaphore,
 }
 
 impl Database {
@@ -40,10 +55,11 @@ impl Database {
             inner: Arc::new(Inner {
                 path: path.into(),
                 idle: Mutex::new(Vec::new()),
+                write_turn: Semaphore::new(1),
             }),
         };
-        db.blocking(|conn| run(|| migrations::migrate(conn).map_err(Failure::from)))
-            .await?;
+        db.on_connection(|conn| run(|| migrations::migrate(conn).map_err(Failure::from)))
+            .await??;
         Ok(db)
     }
 
@@ -55,45 +71,73 @@ impl Database {
         F: FnMut(&Connection) -> rusqlite::Result<T> + Send + 'static,
         T: Send + 'static,
     {
-        self.blocking(move |conn| run(|| op(conn).map_err(Failure::from)))
-            .await
+        let mut retries = Retries::new(RetryPolicy::default());
+        loop {
+            let (returned, result) = self
+                .on_connection(move |conn| {
+                    let result = op(conn);
+                    (op, result)
+                })
+                .await?;
+            op = returned;
+            match result.map_err(Failure::from) {
+                Ok(value) => return Ok(value),
+                Err(Failure::Fatal(error)) => return Err(error),
+                Err(Failure::Transient(error)) => {
+                    tokio::time::sleep(retries.delay(error)?).await;
+                }
+            }
+        }
     }
 
     /// Runs `op` in a `BEGIN IMMEDIATE` transaction and commits what it wrote when it returns
     /// `Ok`; `Err(Abort::Reject(_))` rolls back and hands the rejection to the caller.
     ///
-    /// `op` may run more than once: after `SQLITE_BUSY` / `SQLITE_LOCKED`, or when it asks to be
-    /// retried with [`Abort::RetryAfter`]. Each run starts a fresh transaction and reads the
-    /// current state again, so it must decide from what it reads, never from an earlier run.
+    /// `op` may run more than once, after `SQLITE_BUSY` / `SQLITE_LOCKED`. Each run starts a
+    /// fresh transaction and reads the current state again, so it must decide from what it reads,
+    /// never from an earlier run. Each run takes this process's write turn first and a blocking
+    /// thread only for the attempt itself; the backoff between runs is an async sleep.
     pub(crate) async fn write<T, R, F>(&self, mut op: F) -> Result<T, WriteError<R>>
     where
         F: FnMut(&Transaction<'_>) -> Result<T, Abort<R>> + Send + 'static,
         T: Send + 'static,
         R: Send + 'static,
     {
-        self.blocking(move |conn| {
-            let mut retries = Retries::new(RetryPolicy::default());
-            loop {
-                let again = match attempt(conn, &mut op) {
-                    Ok(value) => return Ok(Ok(value)),
-                    // Dropping the transaction rolled it back: nothing was written.
-                    Err(Abort::Reject(reason)) => return Ok(Err(reason)),
-                    Err(Abort::Failed(Failure::Fatal(error))) => return Err(error),
-                    Err(Abort::Failed(Failure::Transient(error))) => Again::Transient(error),
-                    Err(Abort::RetryAfter(delay)) => Again::Wait(delay),
-                };
-                std::thread::sleep(retries.delay(again)?);
-            }
-        })
-        .await
-        .map_err(WriteError::Db)?
-        .map_err(WriteError::Rejected)
+        let mut retries = Retries::new(RetryPolicy::default());
+        loop {
+            let turn = tokio::time::timeout(WRITE_TURN_TIMEOUT, self.inner.write_turn.acquire())
+                .await
+                .map_err(|_| {
+                    tracing::warn!(
+                        waited = ?WRITE_TURN_TIMEOUT,
+                        "a write found no turn among this process's writers; answering busy"
+                    );
+                    DbError::Busy
+                })?
+                .map_err(|closed| DbError::Internal(format!("write turns closed: {closed}")))?;
+            let (returned, outcome) = self
+                .on_connection(move |conn| {
+                    let outcome = attempt(conn, &mut op);
+                    (op, outcome)
+                })
+                .await?;
+            drop(turn);
+            op = returned;
+            let error = match outcome {
+                Ok(value) => return Ok(value),
+                // Dropping the transaction rolled it back: nothing was written.
+                Err(Abort::Reject(reason)) => return Err(WriteError::Rejected(reason)),
+                Err(Abort::Failed(Failure::Fatal(error))) => return Err(WriteError::Db(error)),
+                Err(Abort::Failed(Failure::Transient(error))) => error,
+            };
+            tokio::time::sleep(retries.delay(error)?).await;
+        }
     }
 
     /// Runs blocking work on a pooled connection on tokio's blocking pool.
-    async fn blocking<T, F>(&self, work: F) -> Result<T, DbError>
+    async fn on_connection<T, F>(&self, work: F) -> Result<T, DbError>
     where
-        F: FnOnce(&mut Connection) -> Result<T, DbError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> T + Send + 'static,
         T: Send + 'static,
     {
         let inner = Arc::clone(&self.inner);
@@ -101,7 +145,7 @@ impl Database {
             let mut conn = inner.checkout()?;
             let result = work(&mut conn);
             inner.checkin(conn);
-            result
+            Ok(result)
         })
         .await
         .map_err(|join| DbError::Internal(format!("database task failed: {join}")))?
@@ -120,7 +164,10 @@ fn attempt<T, R>(
 }
 
 /// Runs `attempt` until it succeeds, fails for good, or the retry budget is spent
-/// ([`DbError::Busy`]), sleeping between attempts (this runs on a blocking thread).
+/// ([`DbError::Busy`]), sleeping between attempts on the calling thread.
+///
+/// Only for what runs once per process or per new connection (migrating on open, opening a
+/// connection), never for a request's reads and writes, whose retries wait asynchronously.
 fn run<T>(mut attempt: impl FnMut() -> Result<T, Failure>) -> Result<T, DbError> {
     let mut retries = Retries::new(RetryPolicy::default());
     loop {
@@ -128,7 +175,7 @@ fn run<T>(mut attempt: impl FnMut() -> Result<T, Failure>) -> Result<T, DbError>
             Ok(value) => return Ok(value),
             Err(Failure::Fatal(error)) => return Err(error),
             Err(Failure::Transient(error)) => {
-                std::thread::sleep(retries.delay(Again::Transient(error))?);
+                std::thread::sleep(retries.delay(error)?);
             }
         }
     }

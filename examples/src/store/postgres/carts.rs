@@ -17,7 +17,8 @@ use super::super::codec::{version_from_sql, version_to_sql};
 use super::{Collection, FRESH_ID_ATTEMPTS, changed_one, fresh_id, items_from_pg, items_to_pg};
 use crate::db::postgres::{Database, Retrier, commit};
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Cart, CartBody, Listed};
+use crate::model::{Cart, CartBody, Listed, Page, PageBounds};
+use etag_core::CollectionRevision;
 
 pub(in crate::store) async fn get(db: &Database, id: &str) -> Result<Option<Cart>, DbError> {
     let row = db.read(|| read_row(db.pool(), id)).await?;
@@ -45,7 +46,7 @@ pub(in crate::store) async fn create<P, R, G>(
     mut guard: Option<G>,
 ) -> Result<(Listed<Cart>, Option<P>), WriteError<R>>
 where
-    G: FnMut(&[Listed<Cart>]) -> Result<P, R> + Send + 'static,
+    G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
     R: Send + 'static,
 {
@@ -64,17 +65,21 @@ async fn create_once<P, R, G>(
     guard: &mut Option<G>,
 ) -> Result<(Listed<Cart>, Option<P>), Abort<R>>
 where
-    G: FnMut(&[Listed<Cart>]) -> Result<P, R>,
+    G: FnMut(&CollectionRevision) -> Result<P, R>,
 {
     let mut tx = db.begin().await?;
     Collection::Carts.lock(&mut tx, guard.is_some()).await?;
     let proof = match guard.as_mut() {
-        Some(guard) => Some(guard(&list_all(&mut *tx).await?).map_err(Abort::Reject)?),
+        Some(guard) => {
+            let revision = Collection::Carts.revision(&mut *tx, true).await?;
+            Some(guard(&revision).map_err(Abort::Reject)?)
+        }
         None => None,
     };
     for _ in 0..FRESH_ID_ATTEMPTS {
         let id = fresh_id(&mut tx).await?;
         if insert_if_absent(&mut tx, &id, cart).await? {
+            Collection::Carts.bump(&mut tx).await?;
             commit(tx).await?;
             let value = cart.clone();
             return Ok((Listed { id, value }, proof));
@@ -124,6 +129,7 @@ async fn swap_once(
     let written = u64::from(version.is_some());
     let exists = written == 1 || live_version(&mut *tx, id).await?.is_some();
     let checked = expected.conclude(written, exists).map_err(Abort::Reject)?;
+    Collection::Carts.bump(&mut tx).await?;
     commit(tx).await?;
     let cart = Cart {
         body: body.clone(),
@@ -166,6 +172,7 @@ async fn swap_delete_once(
     let written = deleted.rows_affected();
     let exists = written > 0 || live_version(&mut *tx, id).await?.is_some();
     let checked = expected.conclude(written, exists).map_err(Abort::Reject)?;
+    Collection::Carts.bump(&mut tx).await?;
     commit(tx).await?;
     Ok(checked)
 }
@@ -219,6 +226,9 @@ async fn create_at_once(
             insert_if_absent(&mut tx, id, &cart).await?.then_some(cart)
         }
     };
+    if cart.is_some() {
+        Collection::Carts.bump(&mut tx).await?;
+    }
     commit(tx).await?;
     Ok(cart)
 }
@@ -296,4 +306,60 @@ async fn insert_if_absent(
     .bind(items_to_pg(&cart.body.items)?)
     .bind(version_to_sql(cart.version));
     changed_one(insert, tx).await
+}
+
+/// The collection's revision: one row.
+pub(in crate::store) async fn revision(db: &Database) -> Result<CollectionRevision, DbError> {
+    db.read(|| Collection::Carts.revision(db.pool(), false))
+        .await
+}
+
+/// One page of live carts, read in one snapshot with the revision it is tagged by.
+pub(in crate::store) async fn page(
+    db: &Database,
+    bounds: PageBounds,
+) -> Result<Page<Cart>, DbError> {
+    db.read(|| page_once(db, &bounds)).await
+}
+
+async fn page_once(db: &Database, bounds: &PageBounds) -> Result<Page<Cart>, sqlx::Error> {
+    // REPEATABLE READ: the revision and the entries come from one snapshot.
+    let mut tx = db
+        .pool()
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await?;
+    let revision = Collection::Carts.revision(&mut *tx, false).await?;
+    let limit = i64::try_from(bounds.limit.saturating_add(1)).unwrap_or(i64::MAX);
+    let rows = sqlx::query(
+        r#"SELECT id, version, owner, items FROM carts
+           WHERE NOT deleted AND ($1::text IS NULL OR id COLLATE "C" > $1)
+           ORDER BY id COLLATE "C" LIMIT $2"#,
+    )
+    .bind(bounds.after.as_deref())
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut entries = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let items: String = row.try_get(3)?;
+        entries.push(Listed {
+            id: row.try_get(0)?,
+            value: Cart {
+                body: CartBody {
+                    owner: row.try_get(2)?,
+                    items: items_from_pg(&items)?,
+                },
+                version: version_from_sql(row.try_get(1)?),
+            },
+        });
+    }
+    let more = entries.len() > bounds.limit;
+    entries.truncate(bounds.limit);
+    Ok(Page {
+        revision,
+        bounds: bounds.clone(),
+        entries,
+        more,
+    })
 }

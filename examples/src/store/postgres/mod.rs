@@ -9,7 +9,7 @@ pub(super) mod carts;
 pub(super) mod orders;
 pub(super) mod products;
 
-use etag_core::EntityTag;
+use etag_core::{CollectionRevision, EntityTag};
 use sqlx::{PgConnection, PgExecutor};
 
 use super::codec::{etag_text, items_from_json, items_to_json};
@@ -17,15 +17,15 @@ use crate::db::DbError;
 use crate::db::postgres::Database;
 use crate::model::LineItem;
 
-/// The database's identity (schema 2's `shop_identity`).
+/// The database's identity (`shop_identity`), which names its keys in the validator cache.
 pub(super) async fn database_id(db: &Database) -> Result<String, DbError> {
     db.read(|| sqlx::query_scalar("SELECT id FROM shop_identity").fetch_one(db.pool()))
         .await
 }
 
-/// The advisory lock of one collection: every write of the collection takes it shared, a POST
-/// whose preconditions are checked against the whole collection takes it exclusive, so that
-/// the listing it checked cannot change before it commits.
+/// One collection: its revision counter (which every write bumps before it commits, and a POST
+/// with preconditions reads `FOR UPDATE`), and an advisory lock that cart writes still take
+/// (shared, exclusive for a guarded POST) from when a guarded POST listed the collection.
 #[derive(Debug, Clone, Copy)]
 enum Collection {
     Orders,
@@ -40,6 +40,48 @@ impl Collection {
             Self::Orders => i64::from_be_bytes(*b"etag:ord"),
             Self::Carts => i64::from_be_bytes(*b"etag:crt"),
         }
+    }
+
+    /// The row of this collection in `collection_revisions`.
+    fn name(self) -> &'static str {
+        match self {
+            Self::Orders => "orders",
+            Self::Carts => "carts",
+        }
+    }
+
+    /// Counts a write of this collection in the transaction that makes it. Run it last, just
+    /// before the commit: it locks the collection's counter row, and every writer of the
+    /// collection queues on that lock only for the commit itself.
+    async fn bump(self, tx: &mut PgConnection) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE collection_revisions SET revision = revision + 1 WHERE name = $1")
+            .bind(self.name())
+            .execute(tx)
+            .await
+            .map(drop)
+    }
+
+    /// The current revision; with `for_update`, the counter row stays locked until the
+    /// transaction ends, so no other write of the collection commits meanwhile (for a POST whose
+    /// precondition is checked against it).
+    async fn revision<'e>(
+        self,
+        conn: impl PgExecutor<'e>,
+        for_update: bool,
+    ) -> Result<CollectionRevision, sqlx::Error> {
+        let sql = if for_update {
+            "SELECT epoch, revision FROM collection_revisions WHERE name = $1 FOR UPDATE"
+        } else {
+            "SELECT epoch, revision FROM collection_revisions WHERE name = $1"
+        };
+        let (epoch, revision): (String, i64) = sqlx::query_as(sql)
+            .bind(self.name())
+            .fetch_one(conn)
+            .await?;
+        Ok(CollectionRevision::new(
+            epoch,
+            u64::try_from(revision).unwrap_or(0),
+        ))
     }
 
     /// Takes the lock until the end of the transaction: exclusive for a write that reads the

@@ -8,19 +8,19 @@
 
 use std::time::SystemTime;
 
-use etag_core::Versioned;
+use etag_core::{CollectionRevision, Versioned};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgExecutor, Row};
 
 use super::super::codec::{from_millis, to_millis, version_from_sql};
 use super::super::orders::{decide_order, new_order};
-use super::super::{Dating, Deleted, Written};
+use super::super::{Deleted, Written};
 use super::{
     Collection, FRESH_ID_ATTEMPTS, changed_one, etag_to_pg, fresh_id, items_from_pg, items_to_pg,
 };
 use crate::db::postgres::{Database, Retrier, commit, lost_race};
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Listed, Order, OrderBody};
+use crate::model::{Listed, Order, OrderBody, Page, PageBounds};
 
 pub(in crate::store) async fn get(db: &Database, id: &str) -> Result<Option<Order>, DbError> {
     db.read(|| read_order(db.pool(), id, false)).await
@@ -69,7 +69,7 @@ pub(in crate::store) async fn create<P, R, G>(
     mut guard: Option<G>,
 ) -> Result<(Listed<Order>, Option<P>, u64), WriteError<R>>
 where
-    G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
+    G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
     R: Send + 'static,
 {
@@ -88,12 +88,16 @@ async fn create_once<P, R, G>(
     guard: &mut Option<G>,
 ) -> Result<(Listed<Order>, Option<P>, u64), Abort<R>>
 where
-    G: FnMut(&[Listed<Order>]) -> Result<P, R>,
+    G: FnMut(&CollectionRevision) -> Result<P, R>,
 {
     let mut tx = db.begin().await?;
-    Collection::Orders.lock(&mut tx, guard.is_some()).await?;
+    // A guarded POST holds the counter row from its check to its commit, so no other write of
+    // the collection commits in between; every write bumps the counter just before it commits.
     let proof = match guard.as_mut() {
-        Some(guard) => Some(guard(&list_all(&mut *tx).await?).map_err(Abort::Reject)?),
+        Some(guard) => {
+            let revision = Collection::Orders.revision(&mut *tx, true).await?;
+            Some(guard(&revision).map_err(Abort::Reject)?)
+        }
         None => None,
     };
     let now = SystemTime::now();
@@ -102,6 +106,7 @@ where
         let order = new_order(body.clone(), take_tombstone(&mut tx, &id).await?, now);
         if insert_if_absent(&mut tx, &id, &order).await? {
             let revision = bump_revision(&mut tx, &id).await?;
+            Collection::Orders.bump(&mut tx).await?;
             commit(tx).await?;
             return Ok((Listed { id, value: order }, proof, revision));
         }
@@ -112,7 +117,6 @@ where
 pub(in crate::store) async fn upsert<P, R, F>(
     db: &Database,
     id: &str,
-    dating: Dating,
     mut decide: F,
 ) -> Result<(Written<Order, P>, u64), WriteError<R>>
 where
@@ -122,7 +126,7 @@ where
 {
     let mut retrier = Retrier::new();
     loop {
-        match upsert_once(db, id, dating, &mut decide).await {
+        match upsert_once(db, id, &mut decide).await {
             Ok(written) => return Ok(written),
             Err(abort) => retrier.after(abort).await?,
         }
@@ -132,14 +136,12 @@ where
 async fn upsert_once<P, R>(
     db: &Database,
     id: &str,
-    dating: Dating,
     decide: &mut impl FnMut(Option<&Order>) -> Result<(OrderBody, P), R>,
 ) -> Result<(Written<Order, P>, u64), Abort<R>> {
     let mut tx = db.begin().await?;
-    Collection::Orders.lock(&mut tx, false).await?;
     let current = read_order(&mut *tx, id, true).await?;
     let now = SystemTime::now();
-    let decided = decide_order(current.as_ref(), dating, decide, now)?;
+    let decided = decide_order(current.as_ref(), decide)?;
     let tombstone = if decided.creates() {
         take_tombstone(&mut tx, id).await?
     } else {
@@ -154,6 +156,7 @@ async fn upsert_once<P, R>(
         replace(&mut tx, id, &written.value).await?;
     }
     let revision = bump_revision(&mut tx, id).await?;
+    Collection::Orders.bump(&mut tx).await?;
     commit(tx).await?;
     Ok((written, revision))
 }
@@ -183,7 +186,6 @@ async fn delete_once<P, R>(
     decide: &mut impl FnMut(Option<&Order>) -> Result<P, R>,
 ) -> Result<(Deleted<Order, P>, Option<u64>), Abort<R>> {
     let mut tx = db.begin().await?;
-    Collection::Orders.lock(&mut tx, false).await?;
     let current = read_order(&mut *tx, id, true).await?;
     let proof = decide(current.as_ref()).map_err(Abort::Reject)?;
     let mut revision = None;
@@ -201,6 +203,7 @@ async fn delete_once<P, R>(
         .bind(to_millis(order.modified_at))
         .execute(&mut *tx)
         .await?;
+        Collection::Orders.bump(&mut tx).await?;
     }
     commit(tx).await?;
     Ok((
@@ -320,5 +323,55 @@ fn order_from_row(row: &PgRow) -> Result<Order, sqlx::Error> {
             note: row.try_get(2)?,
         },
         modified_at: from_millis(row.try_get(3)?),
+    })
+}
+
+/// The collection's revision: one row.
+pub(in crate::store) async fn revision(db: &Database) -> Result<CollectionRevision, DbError> {
+    db.read(|| Collection::Orders.revision(db.pool(), false))
+        .await
+}
+
+/// One page, read in one snapshot with the revision it is tagged by.
+pub(in crate::store) async fn page(
+    db: &Database,
+    bounds: PageBounds,
+) -> Result<Page<Order>, DbError> {
+    db.read(|| page_once(db, &bounds)).await
+}
+
+async fn page_once(db: &Database, bounds: &PageBounds) -> Result<Page<Order>, sqlx::Error> {
+    // REPEATABLE READ: the revision and the entries come from one snapshot.
+    let mut tx = db
+        .pool()
+        .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        .await?;
+    let revision = Collection::Orders.revision(&mut *tx, false).await?;
+    let limit = i64::try_from(bounds.limit.saturating_add(1)).unwrap_or(i64::MAX);
+    let rows = sqlx::query(
+        r#"SELECT customer, items, note, modified_ms, id FROM orders
+           WHERE $1::text IS NULL OR id COLLATE "C" > $1 ORDER BY id COLLATE "C" LIMIT $2"#,
+    )
+    .bind(bounds.after.as_deref())
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let mut entries = rows
+        .iter()
+        .map(|row| {
+            Ok(Listed {
+                id: row.try_get(4)?,
+                value: order_from_row(row)?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let more = entries.len() > bounds.limit;
+    entries.truncate(bounds.limit);
+    Ok(Page {
+        revision,
+        bounds: bounds.clone(),
+        entries,
+        more,
     })
 }

@@ -3,15 +3,15 @@
 
 use std::convert::Infallible;
 
-use etag_core::{Checked, ExpectedVersion, SwapRefused};
+use etag_core::{Checked, CollectionRevision, ExpectedVersion, SwapRefused};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::super::carts::{CartRow, new_cart, sql_versions};
 use super::super::codec::{version_from_sql, version_to_sql};
-use super::{items_from_sql, items_to_sql, with_fresh_id};
+use super::{bump_revision, items_from_sql, items_to_sql, read_revision, with_fresh_id};
 use crate::db::sqlite::Database;
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Cart, CartBody, Listed};
+use crate::model::{Cart, CartBody, Listed, Page, PageBounds};
 
 pub(in crate::store) async fn get(db: &Database, id: &str) -> Result<Option<Cart>, DbError> {
     let id = id.to_owned();
@@ -40,16 +40,17 @@ pub(in crate::store) async fn create<P, R, G>(
     mut guard: Option<G>,
 ) -> Result<(Listed<Cart>, Option<P>), WriteError<R>>
 where
-    G: FnMut(&[Listed<Cart>]) -> Result<P, R> + Send + 'static,
+    G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
     R: Send + 'static,
 {
     db.write(move |tx| {
         let proof = match guard.as_mut() {
-            Some(guard) => Some(guard(&list_all(tx)?).map_err(Abort::Reject)?),
+            Some(guard) => Some(guard(&read_revision(tx, "carts")?).map_err(Abort::Reject)?),
             None => None,
         };
         let (id, ()) = with_fresh_id(tx, |id| insert_new(tx, id, &cart))?;
+        bump_revision(tx, "carts")?;
         Ok((
             Listed {
                 id,
@@ -86,6 +87,7 @@ pub(in crate::store) async fn swap(
         let written = u64::from(version.is_some());
         let exists = written == 1 || live_version(tx, &id)?.is_some();
         let checked = expected.conclude(written, exists).map_err(Abort::Reject)?;
+        bump_revision(tx, "carts")?;
         let cart = Cart {
             body: body.clone(),
             version: version.map_or(1, version_from_sql),
@@ -111,7 +113,9 @@ pub(in crate::store) async fn swap_delete(
         )?;
         let written = u64::try_from(written).unwrap_or(u64::MAX);
         let exists = written > 0 || live_version(tx, &id)?.is_some();
-        expected.conclude(written, exists).map_err(Abort::Reject)
+        let checked = expected.conclude(written, exists).map_err(Abort::Reject)?;
+        bump_revision(tx, "carts")?;
+        Ok(checked)
     })
     .await
 }
@@ -137,6 +141,7 @@ pub(in crate::store) async fn create_at(
                 None => new_cart(body.clone()),
             };
             store(tx, &id, &cart)?;
+            bump_revision(tx, "carts")?;
             Ok(Some(cart))
         })
         .await;
@@ -226,4 +231,50 @@ fn insert_new(tx: &Transaction<'_>, id: &str, cart: &Cart) -> rusqlite::Result<(
         params![id, cart.body.owner, items, version_to_sql(cart.version)],
     )
     .map(drop)
+}
+
+/// The collection's revision: one row.
+pub(in crate::store) async fn revision(db: &Database) -> Result<CollectionRevision, DbError> {
+    db.read(|conn| read_revision(conn, "carts")).await
+}
+
+/// One page of live carts, read in one snapshot with the revision it is tagged by.
+pub(in crate::store) async fn page(
+    db: &Database,
+    bounds: PageBounds,
+) -> Result<Page<Cart>, DbError> {
+    db.read(move |conn| {
+        let tx = conn.unchecked_transaction()?;
+        let revision = read_revision(&tx, "carts")?;
+        let mut entries = {
+            let mut statement = tx.prepare_cached(
+                "SELECT id, version, owner, items FROM carts
+                 WHERE deleted = 0 AND (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2",
+            )?;
+            let limit = i64::try_from(bounds.limit.saturating_add(1)).unwrap_or(i64::MAX);
+            let rows = statement.query_map(params![bounds.after, limit], |row| {
+                let items: String = row.get(3)?;
+                Ok(Listed {
+                    id: row.get(0)?,
+                    value: Cart {
+                        body: CartBody {
+                            owner: row.get(2)?,
+                            items: items_from_sql(3, &items)?,
+                        },
+                        version: version_from_sql(row.get(1)?),
+                    },
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let more = entries.len() > bounds.limit;
+        entries.truncate(bounds.limit);
+        Ok(Page {
+            revision,
+            bounds: bounds.clone(),
+            entries,
+            more,
+        })
+    })
+    .await
 }

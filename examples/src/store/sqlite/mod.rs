@@ -6,7 +6,7 @@ pub(super) mod carts;
 pub(super) mod orders;
 pub(super) mod products;
 
-use etag_core::EntityTag;
+use etag_core::{CollectionRevision, EntityTag};
 use rusqlite::types::Type;
 
 use super::codec::{etag_text, items_from_json, items_to_json};
@@ -59,4 +59,25 @@ fn with_fresh_id<T>(
         }
     }
     Err(last_error.unwrap_or(rusqlite::Error::QueryReturnedNoRows))
+}
+
+/// Counts a write of the collection `name` (`orders`, `carts`) in the transaction that makes
+/// it, so the collection's revision moves with every committed change (see
+/// [`CollectionRevision`]).
+fn bump_revision(tx: &rusqlite::Transaction<'_>, name: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached("UPDATE collection_revisions SET revision = revision + 1 WHERE name = ?1")?
+        .execute([name])
+        .map(drop)
+}
+
+/// The current revision of the collection `name`.
+fn read_revision(conn: &rusqlite::Connection, name: &str) -> rusqlite::Result<CollectionRevision> {
+    conn.prepare_cached("SELECT epoch, revision FROM collection_revisions WHERE name = ?1")?
+        .query_row([name], |row| {
+            let revision: i64 = row.get(1)?;
+            Ok(CollectionRevision::new(
+                row.get::<_, String>(0)?,
+                u64::try_from(revision).unwrap_or(0),
+            ))
+        })
 }

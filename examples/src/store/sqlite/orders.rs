@@ -2,16 +2,20 @@
 
 use std::time::SystemTime;
 
-use etag_core::Versioned;
+use etag_core::{CollectionRevision, Versioned};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 
 use super::super::codec::{from_millis, to_millis, version_from_sql};
 use super::super::orders::{decide_order, new_order};
-use super::super::{Dating, Deleted, Written};
-use super::{etag_to_sql, items_from_sql, items_to_sql, with_fresh_id};
+use super::super::{Deleted, Written};
+use super::{
+    bump_revision, etag_to_sql, items_from_sql, items_to_sql, read_revision, with_fresh_id,
+};
 use crate::db::sqlite::Database;
 use crate::db::{Abort, DbError, WriteError};
-use crate::model::{Listed, Order, OrderBody};
+use crate::model::{Listed, Order, OrderBody, Page, PageBounds};
+
+const COLLECTION: &str = "orders";
 
 const SELECT_ONE: &str = "SELECT customer, items, note, modified_ms FROM orders WHERE id = ?1";
 
@@ -65,27 +69,68 @@ pub(in crate::store) async fn list(db: &Database) -> Result<Vec<Listed<Order>>, 
     db.read(list_all).await
 }
 
+/// The collection's revision: one row.
+pub(in crate::store) async fn revision(db: &Database) -> Result<CollectionRevision, DbError> {
+    db.read(|conn| read_revision(conn, COLLECTION)).await
+}
+
+/// One page, read in one snapshot with the revision it is tagged by.
+pub(in crate::store) async fn page(
+    db: &Database,
+    bounds: PageBounds,
+) -> Result<Page<Order>, DbError> {
+    db.read(move |conn| {
+        // A read transaction: the revision and the entries come from one snapshot.
+        let tx = conn.unchecked_transaction()?;
+        let revision = read_revision(&tx, COLLECTION)?;
+        let mut entries = {
+            let mut statement = tx.prepare_cached(
+                "SELECT customer, items, note, modified_ms, id FROM orders
+                 WHERE ?1 IS NULL OR id > ?1 ORDER BY id LIMIT ?2",
+            )?;
+            let limit = i64::try_from(bounds.limit.saturating_add(1)).unwrap_or(i64::MAX);
+            let rows = statement.query_map(params![bounds.after, limit], |row| {
+                Ok(Listed {
+                    id: row.get(4)?,
+                    value: order_from_row(row)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let more = entries.len() > bounds.limit;
+        entries.truncate(bounds.limit);
+        Ok(Page {
+            revision,
+            bounds: bounds.clone(),
+            entries,
+            more,
+        })
+    })
+    .await
+}
+
 pub(in crate::store) async fn create<P, R, G>(
     db: &Database,
     body: OrderBody,
     mut guard: Option<G>,
 ) -> Result<(Listed<Order>, Option<P>, u64), WriteError<R>>
 where
-    G: FnMut(&[Listed<Order>]) -> Result<P, R> + Send + 'static,
+    G: FnMut(&CollectionRevision) -> Result<P, R> + Send + 'static,
     P: Send + 'static,
     R: Send + 'static,
 {
     db.write(move |tx| {
         let proof = match guard.as_mut() {
-            Some(guard) => Some(guard(&list_all(tx)?).map_err(Abort::Reject)?),
+            Some(guard) => Some(guard(&read_revision(tx, COLLECTION)?).map_err(Abort::Reject)?),
             None => None,
         };
         let now = SystemTime::now();
         let (id, (order, revision)) = with_fresh_id(tx, |id| {
             let order = new_order(body.clone(), take_tombstone(tx, id)?, now);
             store(tx, id, &order, true)?;
-            Ok((order, bump_revision(tx, id)?))
+            Ok((order, bump_order_revision(tx, id)?))
         })?;
+        bump_revision(tx, COLLECTION)?;
         Ok((Listed { id, value: order }, proof, revision))
     })
     .await
@@ -94,7 +139,6 @@ where
 pub(in crate::store) async fn upsert<P, R, F>(
     db: &Database,
     id: &str,
-    dating: Dating,
     mut decide: F,
 ) -> Result<(Written<Order, P>, u64), WriteError<R>>
 where
@@ -106,7 +150,7 @@ where
     db.write(move |tx| {
         let current = read_order(tx, &id)?;
         let now = SystemTime::now();
-        let decided = decide_order(current.as_ref(), dating, &mut decide, now)?;
+        let decided = decide_order(current.as_ref(), &mut decide)?;
         let tombstone = if decided.creates() {
             take_tombstone(tx, &id)?
         } else {
@@ -114,7 +158,8 @@ where
         };
         let written = decided.into_written(tombstone, now);
         store(tx, &id, &written.value, written.created)?;
-        Ok((written, bump_revision(tx, &id)?))
+        bump_revision(tx, COLLECTION)?;
+        Ok((written, bump_order_revision(tx, &id)?))
     })
     .await
 }
@@ -135,13 +180,14 @@ where
         let proof = decide(current.as_ref()).map_err(Abort::Reject)?;
         let mut revision = None;
         if let Some(order) = &current {
-            revision = Some(bump_revision(tx, &id)?);
+            revision = Some(bump_order_revision(tx, &id)?);
             tx.execute("DELETE FROM orders WHERE id = ?1", [&id])?;
             tx.execute(
                 "INSERT INTO order_tombstones (id, modified_ms) VALUES (?1, ?2)
                  ON CONFLICT (id) DO UPDATE SET modified_ms = excluded.modified_ms",
                 params![id, to_millis(order.modified_at)],
             )?;
+            bump_revision(tx, COLLECTION)?;
         }
         Ok((
             Deleted {
@@ -163,7 +209,7 @@ fn read_order(conn: &rusqlite::Connection, id: &str) -> rusqlite::Result<Option<
 }
 
 /// Bumps the order's revision inside the write's transaction (see [`BUMP_REVISION`]).
-fn bump_revision(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<u64> {
+fn bump_order_revision(tx: &Transaction<'_>, id: &str) -> rusqlite::Result<u64> {
     tx.prepare_cached(BUMP_REVISION)?
         .query_row([id], |row| row.get(0).map(version_from_sql))
 }

@@ -2,8 +2,9 @@
 //! saves, side by side, on loopback.
 //!
 //! ```text
-//! cargo run --release -p etag-examples --bin loadgen            # the full run (BENCHMARKS.md)
-//! cargo run --release -p etag-examples --bin loadgen -- --quick # a fast smoke run
+//! cargo run --release -p etag-bench --bin loadgen            # the full run (BENCHMARKS.md)
+//! cargo run --release -p etag-bench --bin loadgen -- --quick # a fast smoke run
+//! cargo run --release -p etag-bench --bin loadgen -- --only 5.  # normal traffic vs hostile clients
 //! ```
 //!
 //! It starts two instances of the shop in this process on `127.0.0.1` (ports the OS picks) over
@@ -19,6 +20,7 @@ mod loadgen {
     pub(crate) mod compare;
     pub(crate) mod cpu;
     pub(crate) mod driver;
+    pub(crate) mod hostile;
     pub(crate) mod reads;
     pub(crate) mod report;
     pub(crate) mod server;
@@ -31,6 +33,7 @@ use clap::Parser;
 use loadgen::bench_app::BenchApp;
 use loadgen::compare::{Plan, compare};
 use loadgen::driver::{BoxError, Load};
+use loadgen::hostile::{HostilePlan, hostile_clients};
 use loadgen::report::{ComparisonRow, comparison_table, write_table};
 use loadgen::writes::conflicting_writes;
 
@@ -62,6 +65,15 @@ struct Options {
     /// profile one side of a comparison on its own.
     #[arg(long)]
     variant: Option<String>,
+    /// Seconds per phase of the hostile-clients scenario.
+    #[arg(long, default_value_t = 10)]
+    hostile_seconds: u64,
+    /// Orders in the collection the hostile POSTs send preconditions about.
+    #[arg(long, default_value_t = 20_000)]
+    hostile_orders: usize,
+    /// Concurrent `If-Match: *` writers of one product in the hostile phase.
+    #[arg(long, default_value_t = 600)]
+    storm: usize,
     /// A fast smoke run (a tenth of the requests and updates, three rounds); its numbers are noisy.
     #[arg(long)]
     quick: bool,
@@ -75,6 +87,9 @@ impl Options {
             self.warmup = (self.warmup / 10).max(1);
             self.updates = (self.updates / 10).max(1);
             self.rounds = self.rounds.min(3);
+            self.hostile_seconds = self.hostile_seconds.min(2);
+            self.hostile_orders = (self.hostile_orders / 10).max(1);
+            self.storm = (self.storm / 6).max(1);
         }
         self.rounds = self.rounds.max(1);
         self.concurrency = self.concurrency.max(1);
@@ -98,6 +113,9 @@ impl Options {
 
 /// The name of the conflicting-writes scenario, as `--only` matches it.
 const WRITES_SCENARIO: &str = "4. conflicting writes";
+
+/// The name of the hostile-clients scenario, as `--only` matches it.
+const HOSTILE_SCENARIO: &str = "5. hostile clients";
 
 /// Writer counts of the conflicting-writes scenario.
 const WRITERS: [usize; 2] = [16, 64];
@@ -150,10 +168,24 @@ async fn run(options: Options) -> Result<(), BoxError> {
     if !rows.is_empty() {
         println!("{}", comparison_table(&rows));
     }
-    if !options.selects(WRITES_SCENARIO) {
-        return Ok(());
+    if options.selects(WRITES_SCENARIO) {
+        conflicting(&app, &options).await?;
     }
+    if options.selects(HOSTILE_SCENARIO) {
+        let plan = HostilePlan {
+            phase: std::time::Duration::from_secs(options.hostile_seconds.max(1)),
+            normal_clients: 8,
+            orders: options.hostile_orders,
+            posters: 4,
+            storm: options.storm,
+        };
+        println!("{}", hostile_clients(plan).await?);
+    }
+    Ok(())
+}
 
+/// Scenario 4, with every writer count.
+async fn conflicting(app: &BenchApp, options: &Options) -> Result<(), BoxError> {
     let writers = app.write_clients(WRITERS[WRITERS.len() - 1])?;
     let mut writes = Vec::new();
     for count in WRITERS {
