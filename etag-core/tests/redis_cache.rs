@@ -362,9 +362,37 @@ async fn concurrent_out_of_order_writers_and_readers_end_at_the_newest_revision(
     for task in tasks {
         assert_ne!(task.await.expect("no panic"), Update::Unavailable);
     }
+    // Never an older state. A writer that began after the newest one published invalidated the
+    // entry and could not publish its older revision, which leaves a miss: slower, never stale.
+    match shared.cache.lookup("hot").await {
+        Lookup::Hit(cached) => {
+            assert_eq!(cached.revision(), WRITERS);
+            assert_eq!(cached.state(), &state(WRITERS));
+        }
+        Lookup::Miss(_) => {}
+        other => panic!("expected the newest revision or a miss, got {other:?}"),
+    }
+    // An older publish never wins after the storm either, and the next newer one does.
+    assert_eq!(
+        shared
+            .cache
+            .begin_write("hot")
+            .await
+            .publish(WRITERS - 1, &state(WRITERS - 1))
+            .await,
+        Update::Outdated
+    );
+    assert_eq!(
+        shared
+            .cache
+            .begin_write("hot")
+            .await
+            .publish(WRITERS + 1, &state(WRITERS + 1))
+            .await,
+        Update::Stored
+    );
     let cached = hit(shared.cache.lookup("hot").await);
-    assert_eq!(cached.revision(), WRITERS);
-    assert_eq!(cached.state(), &state(WRITERS));
+    assert_eq!(cached.revision(), WRITERS + 1);
     shared.cleanup().await;
 }
 
