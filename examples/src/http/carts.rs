@@ -221,14 +221,24 @@ pub(crate) async fn delete(
             Err(error) => return Err(error.into()),
         };
         match carts.swap_delete(&id, &expected).await {
-            Ok(checked) => Ok(checked.no_content()),
+            // The tombstone keeps the version after the deleted cart's: the revision of
+            // "missing". It is known when the client named one version; after `If-Match: *` no
+            // entry is published, and the mark taken before the write leaves readers on the
+            // database until it expires.
+            Ok(checked) => Ok((
+                checked.no_content(),
+                expected.single().map(|version| version.saturating_add(1)),
+            )),
             Err(refused) => Err(refusal(refused, &id)),
         }
     }
     .await;
-    // Which version a delete with `If-Match: *` removed is not known here: no entry is
-    // published, and the mark taken before the write leaves readers on the database.
-    pending.finish(deleted, |_| None).await
+    let (deleted, _) = pending
+        .finish(deleted, |(_, tombstone)| {
+            tombstone.map(|version| (version, ResourceState::Missing))
+        })
+        .await?;
+    Ok(deleted)
 }
 
 /// A compare-and-swap that wrote nothing, as the client's answer: 412 for a cart at another
