@@ -1,5 +1,5 @@
 //! The precondition evaluator against every rule of RFC 9110 §13 (and RFC 6585 §3 for 428) that
-//! DESIGN.md lists, one row per case, each naming the section it checks.
+//! a service relies on, one row per case, each naming the section it checks.
 
 use std::time::{Duration, SystemTime};
 

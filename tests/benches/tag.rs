@@ -1,5 +1,5 @@
-//! How much a derived tag costs, next to its floor and the alternative (DESIGN.md, "Measured
-//! targets"), for the 5-item cart and for carts of 1, 10, 100 and 1,000 items:
+//! How much a derived tag costs, next to its floor and the alternative (BENCHMARKS.md, "Tag
+//! computation"), for the 5-item cart and for carts of 1, 10, 100 and 1,000 items:
 //! - `derived`: `#[derive(Versioned)]` writing the selected fields into SHA-256 (through
 //!   `Encode`: the item and customer types derive it);
 //! - `floor`: SHA-256 alone over the same canonical bytes (precomputed), plus the tag's hex;

@@ -1,6 +1,6 @@
 //! Golden vectors: the canonical encoding and the exact tag text of fixed values are pinned here.
 //!
-//! Tags are a stable contract (DESIGN.md, "Tags: a stable contract"): client caches and in-flight
+//! Tags are a stable contract (the `canonical` module docs of etag-core): client caches and in-flight
 //! `If-Match` headers hold them, and replicas of different releases must agree during a rolling
 //! deploy. If one of these assertions fails, the encoding changed: that is a breaking change, not
 //! a test to update.
