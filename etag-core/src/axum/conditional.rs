@@ -22,7 +22,6 @@ use serde::Serialize;
 
 use super::extract::ParsedByConditional;
 use super::not_modified::not_modified;
-use super::written::NoContent;
 use super::{Tagged, Written};
 use crate::method::{ignores_preconditions, is_get_or_head};
 use crate::{PreconditionError, Preconditions, ProblemDetails, ResourceState, Versioned};
@@ -214,21 +213,12 @@ impl<T: Versioned + Serialize> IntoConditionalResponse for Tagged<T> {
     }
 }
 
-impl<T: Versioned + Serialize> sealed::Sealed for Written<T> {}
-impl<T: Versioned + Serialize> IntoConditionalResponse for Written<T> {
-    const PROVES_A_WRITE: bool = true;
-
-    fn into_conditional_response(
-        self,
-        _pre: &Preconditions,
-        _refuse: fn(PreconditionError) -> Response,
-    ) -> Response {
-        self.into_response()
-    }
-}
-
-impl sealed::Sealed for Written<NoContent> {}
-impl IntoConditionalResponse for Written<NoContent> {
+// Every `Written` that is a response (the new state as JSON, or `NoContent`) proves a write.
+impl<T> sealed::Sealed for Written<T> where Written<T>: IntoResponse {}
+impl<T> IntoConditionalResponse for Written<T>
+where
+    Written<T>: IntoResponse,
+{
     const PROVES_A_WRITE: bool = true;
 
     fn into_conditional_response(
