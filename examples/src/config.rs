@@ -36,8 +36,8 @@ pub struct Config {
     #[arg(long, env = "SHOP_ADDR", default_value = "127.0.0.1:3000")]
     pub addr: String,
 
-    /// The database: a `postgres://USER@HOST:PORT/DB` URL (the database must exist), or else the
-    /// path of an SQLite file (created on first start). Migrated on start; several processes
+    /// The database: a `postgres://USER@HOST:PORT/DB` URL, or else the path of an SQLite file.
+    /// Either is created on first start (a PostgreSQL role needs `CREATEDB` for that). Migrated on start; several processes
     /// may share one database.
     #[arg(long, env = "SHOP_DB", default_value = "shop.db")]
     pub db: Location,

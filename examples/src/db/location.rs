@@ -23,7 +23,7 @@ use std::str::FromStr;
 pub enum Location {
     /// An SQLite database file, created on first start.
     Sqlite(PathBuf),
-    /// A PostgreSQL connection URL; the database must exist, the shop creates its tables.
+    /// A PostgreSQL connection URL; the database is created on first start if the role may.
     Postgres(String),
 }
 

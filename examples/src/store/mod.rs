@@ -201,8 +201,8 @@ impl Store {
     }
 
     /// Opens the database at `location`: an SQLite file (created as needed), or a PostgreSQL
-    /// database (which must exist; the shop creates its tables). Either is migrated on open,
-    /// safely when several processes open it at once.
+    /// database (created if the server has none of that name and the role may create one).
+    /// Either is migrated on open, safely when several processes open it at once.
     ///
     /// ```no_run
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {

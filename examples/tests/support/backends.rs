@@ -54,21 +54,11 @@ impl TestDb {
     /// A fresh PostgreSQL database, or `None` (after saying so) when no server is reachable and
     /// this is not CI.
     pub async fn postgres() -> Option<Self> {
-        let admin = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+        let admin = admin_url();
         match PgTestDatabase::create(&admin).await {
             Ok(db) => Some(Self::Postgres(db)),
-            Err(error) if std::env::var("CI").is_ok_and(|ci| ci == "true") => panic!(
-                "PostgreSQL at {admin} is unreachable ({error}); CI=true requires it. \
-                 Start it (pg_ctlcluster 15 main start) or set DATABASE_URL."
-            ),
             Err(error) => {
-                eprintln!(
-                    "\n!!!!!!!! SKIPPED: this PostgreSQL test did not run !!!!!!!!\n\
-                     PostgreSQL at {admin} is unreachable: {error}\n\
-                     Start a server (for example `pg_ctlcluster 15 main start`, or\n\
-                     `docker run -e POSTGRES_HOST_AUTH_METHOD=trust -p 5432:5432 postgres`)\n\
-                     or point DATABASE_URL at one. Under CI=true this is a failure.\n"
-                );
+                unreachable(&admin, &error);
                 None
             }
         }
@@ -100,6 +90,12 @@ impl DbArg for TestDb {
     }
 }
 
+impl DbArg for PgTestDatabase {
+    fn db_arg(&self) -> OsString {
+        self.url.clone().into()
+    }
+}
+
 /// A database created on the server for one test, dropped (with any connections the shops
 /// left) when this is dropped.
 pub struct PgTestDatabase {
@@ -111,18 +107,73 @@ pub struct PgTestDatabase {
 
 impl PgTestDatabase {
     async fn create(admin: &str) -> Result<Self, sqlx::Error> {
+        let db = Self::named(admin);
         let mut conn = PgConnection::connect(admin).await?;
-        let name = format!("etag_test_{}", random_suffix());
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {}", db.name)))
             .execute(&mut conn)
             .await?;
         conn.close().await?;
-        Ok(Self {
+        Ok(db)
+    }
+
+    /// A fresh name and its URL on a reachable server, for a database that does not exist yet;
+    /// dropped (if something created it) when this is dropped. `None` (after saying so) as
+    /// [`TestDb::postgres`].
+    pub async fn missing() -> Option<Self> {
+        let admin = admin_url();
+        match PgConnection::connect(&admin).await {
+            Ok(conn) => {
+                let _ = conn.close().await;
+                Some(Self::named(&admin))
+            }
+            Err(error) => {
+                unreachable(&admin, &error);
+                None
+            }
+        }
+    }
+
+    /// A connection to the server's administrative database, for statements a test needs there
+    /// (creating a role, say).
+    pub async fn admin(&self) -> Result<PgConnection, sqlx::Error> {
+        PgConnection::connect(&self.admin).await
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn named(admin: &str) -> Self {
+        let name = format!("etag_test_{}", random_suffix());
+        Self {
             admin: admin.to_owned(),
             url: with_database(admin, &name),
             name,
-        })
+        }
     }
+}
+
+/// The server the PostgreSQL tests use.
+fn admin_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into())
+}
+
+/// Reports a server that cannot be reached: a failure under `CI=true`, else a loud skip.
+fn unreachable(admin: &str, error: &sqlx::Error) {
+    if std::env::var("CI").is_ok_and(|ci| ci == "true") {
+        panic!(
+            "PostgreSQL at {admin} is unreachable ({error}); CI=true requires it. \
+             Start it (pg_ctlcluster 15 main start) or set DATABASE_URL."
+        );
+    }
+    eprintln!(
+        "\n!!!!!!!! SKIPPED: this PostgreSQL test did not run !!!!!!!!\n\
+         PostgreSQL at {admin} is unreachable: {error}\n\
+         Start a server (for example `pg_ctlcluster 15 main start`, or\n\
+         `docker run -e POSTGRES_HOST_AUTH_METHOD=trust -p 5432:5432 postgres`)\n\
+         or point DATABASE_URL at one. Under CI=true this is a failure.\n"
+    );
 }
 
 impl Drop for PgTestDatabase {

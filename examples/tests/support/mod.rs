@@ -257,4 +257,4 @@ pub fn temp_db() -> (tempfile::TempDir, PathBuf) {
 #[allow(unused_imports)]
 pub(crate) use backends::on_both_backends;
 #[allow(unused_imports)]
-pub use backends::{DbArg, TestDb};
+pub use backends::{DbArg, PgTestDatabase, TestDb};

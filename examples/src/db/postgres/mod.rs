@@ -20,6 +20,7 @@
 //! that found the row changed. Then the write ends as [`DbError::Busy`] (503 with
 //! `Retry-After`); a retried transaction was rolled back, so nothing of it is ever half-written.
 
+mod create;
 mod migrations;
 
 use std::future::Future;
@@ -54,7 +55,8 @@ pub(crate) struct Database {
 }
 
 impl Database {
-    /// Connects to the database at `url` and brings its schema up to date.
+    /// Connects to the database at `url`, creating it if the server has none of that name, and
+    /// brings its schema up to date.
     ///
     /// Fails when the server cannot be reached: a shop that starts must be able to serve.
     pub(crate) async fn connect(url: &str) -> Result<Self, DbError> {
@@ -66,12 +68,19 @@ impl Database {
             .map_err(open_error)?
             .application_name("etag-shop")
             .options(SESSION_SETTINGS);
-        let pool = PgPoolOptions::new()
+        let pool_options = PgPoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .acquire_timeout(ACQUIRE_TIMEOUT)
-            .connect_with(options)
-            .await
-            .map_err(open_error)?;
+            .acquire_timeout(ACQUIRE_TIMEOUT);
+        let pool = match pool_options.clone().connect_with(options.clone()).await {
+            Err(error) if create::is_missing_database(&error) => {
+                create::create_database(&options)
+                    .await
+                    .map_err(open_error)?;
+                pool_options.connect_with(options).await
+            }
+            connected => connected,
+        }
+        .map_err(open_error)?;
         let db = Self { pool };
         db.read(|| migrations::migrate(&db.pool)).await?;
         Ok(db)
