@@ -1,5 +1,6 @@
 //! Careless and hostile clients: half-closed sockets, trickled headers, stalled bodies, too many
-//! connections, `Expect: 100-continue` on a body that is too large, and starting on a taken port.
+//! connections, pipelined answers nobody reads, `Expect: 100-continue` on a body that is too
+//! large, and starting on a taken port.
 //!
 //! Each test runs the real `shop` binary with short limits set through its flags, and talks raw
 //! HTTP/1.1 over a socket, because that is where these clients differ from polite ones. Time
@@ -353,6 +354,177 @@ fn connections_beyond_the_cap_wait_for_a_free_slot_and_are_logged() {
         .set_read_timeout(Some(PATIENCE))
         .expect("set a read timeout");
     assert_eq!(read_answer(&mut third).status, 200);
+}
+
+/// Orders in the collection the pipelining clients ask for, and the note that makes each large:
+/// a page of all of them is about 1 MB.
+const LARGE_ORDERS: usize = 300;
+const LARGE_NOTE: usize = 3_000;
+
+/// Requests each pipelining client sends before reading anything: their answers are several
+/// times what loopback's socket buffers hold unread (a few MB), so the server has to wait.
+const PIPELINED: usize = 16;
+
+/// Clients that pipeline large GETs and then read nothing.
+const STALLED_CLIENTS: usize = 40;
+
+#[test]
+#[cfg(target_os = "linux")] // the resident memory comes from /proc
+fn unread_pipelined_answers_are_cut_off_and_their_memory_bounded() {
+    let server = Server::start(&["--idle-timeout", "1", "--header-read-timeout", "60"]);
+    let mut seeding = server.connect();
+    let note = "n".repeat(LARGE_NOTE);
+    for index in 0..LARGE_ORDERS {
+        let body =
+            format!(r#"{{"customer":"ada","items":[{{"sku":"apple","qty":1}}],"note":"{note}"}}"#);
+        let request = format!(
+            "PUT /orders/big{index:04} HTTP/1.1\r\nHost: shop\r\nContent-Type: application/json\r\n\
+             If-None-Match: *\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        seeding.write_all(request.as_bytes()).expect("send");
+        assert_eq!(read_answer(&mut seeding).status, 201);
+    }
+    let page = get(&format!("/orders?limit={LARGE_ORDERS}"));
+    seeding.write_all(page.as_bytes()).expect("send");
+    let page_bytes = read_answer(&mut seeding).body.len();
+    assert!(page_bytes > 800_000, "a page is large: {page_bytes} bytes");
+    drop(seeding);
+    let before = resident_bytes(server.child.id());
+    let first = stall_and_cut_off(&server, &page);
+    let second = stall_and_cut_off(&server, &page);
+    eprintln!(
+        "resident memory: {} MiB before; {} MiB at most with {STALLED_CLIENTS} stalled clients \
+         and {} MiB after they were cut off; a second wave {} MiB and {} MiB ({page_bytes} bytes \
+         a page)",
+        before >> 20,
+        first.peak >> 20,
+        first.after >> 20,
+        second.peak >> 20,
+        second.after >> 20,
+    );
+    // hyper serves a connection's requests one at a time, so a stalled client pins the one
+    // answer it is being sent; while it waits, the rows and buffers that built that answer are
+    // freed to the allocator, which keeps some for reuse.
+    let bound = before + 4 * STALLED_CLIENTS * page_bytes;
+    assert!(
+        first.peak <= bound,
+        "memory is bounded by the answers in flight: {} bytes against {bound}",
+        first.peak
+    );
+    // And nothing accumulates: the same clients again reuse what the first wave left.
+    assert!(
+        second.peak <= first.peak + first.peak / 4,
+        "a second wave of stalled clients needs no more memory than the first: {} against {}",
+        second.peak,
+        first.peak
+    );
+    // Everyone else is still served.
+    let mut polite = server.connect();
+    polite
+        .write_all(get("/orders?limit=1").as_bytes())
+        .expect("send");
+    assert_eq!(read_answer(&mut polite).status, 200);
+}
+
+/// Resident memory of the shop during and after one wave of stalled clients.
+struct Wave {
+    peak: usize,
+    after: usize,
+}
+
+/// Opens [`STALLED_CLIENTS`] connections that each send `request` [`PIPELINED`] times and read
+/// nothing until the server has closed its side of every one; then checks that none got every
+/// answer.
+fn stall_and_cut_off(server: &Server, request: &str) -> Wave {
+    // Once the socket buffers are full, the server can only hold the answer it is sending.
+    let mut stalled: Vec<TcpStream> = (0..STALLED_CLIENTS)
+        .map(|_| {
+            let mut stream = server.connect();
+            stream
+                .write_all(request.repeat(PIPELINED).as_bytes())
+                .expect("send the pipelined requests");
+            stream
+        })
+        .collect();
+    // The server's side of every stalled connection closes once nothing has moved on it for
+    // the idle timeout; the memory is sampled while they are open.
+    let mut peak = resident_bytes(server.child.id());
+    // Each connection is served until its socket is full, a few pages: slow in a debug build on
+    // a busy machine, hence twice the usual patience.
+    let deadline = Instant::now() + 2 * PATIENCE;
+    while established_connections_to(server.addr) > 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the server should close connections whose answers nobody reads, yet {} are open",
+            established_connections_to(server.addr)
+        );
+        peak = peak.max(resident_bytes(server.child.id()));
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(server.logged("idle timeout"), "the limit hit is logged");
+    // Only now read: what the kernel had buffered, then the end of a connection the server
+    // closed. Served in full, each client would get every answer and then wait for more.
+    for stream in &mut stalled {
+        let bytes = read_until_closed(stream);
+        let complete = complete_answers(&bytes);
+        assert!(
+            complete < PIPELINED,
+            "the server should give up on a client that reads nothing, yet {complete} of \
+             {PIPELINED} answers arrived"
+        );
+    }
+    Wave {
+        peak,
+        after: resident_bytes(server.child.id()),
+    }
+}
+
+/// How many complete responses `bytes` starts with.
+fn complete_answers(mut bytes: &[u8]) -> usize {
+    let mut count = 0;
+    while let Some(answer) = parse_answer(bytes) {
+        count += 1;
+        let head_end = bytes
+            .windows(4)
+            .position(|window| window == b"\r\n\r\n")
+            .map_or(bytes.len(), |end| end + 4);
+        bytes = &bytes[(head_end + answer.body.len()).min(bytes.len())..];
+    }
+    count
+}
+
+/// How many of the server's accepted connections at `addr` (an IPv4 address) are open in both
+/// directions, from `/proc/net/tcp`: once the server closes its side, it leaves `ESTABLISHED`.
+#[cfg(target_os = "linux")]
+fn established_connections_to(addr: SocketAddr) -> usize {
+    const ESTABLISHED: &str = "01";
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp");
+    let local = format!(":{:04X}", addr.port());
+    table
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields
+                .get(1)
+                .is_some_and(|address| address.ends_with(&local))
+                && fields.get(3) == Some(&ESTABLISHED)
+        })
+        .count()
+}
+
+/// The resident memory of process `pid`, from `/proc/PID/status`.
+#[cfg(target_os = "linux")]
+fn resident_bytes(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))
+        .and_then(|value| value.trim().strip_suffix("kB"))
+        .and_then(|kib| kib.trim().parse::<usize>().ok())
+        .map(|kib| kib * 1024)
+        .expect("a VmRSS line in kB")
 }
 
 #[test]
