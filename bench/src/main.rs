@@ -5,14 +5,17 @@
 //! cargo run --release -p etag-bench --bin loadgen            # the full run (BENCHMARKS.md)
 //! cargo run --release -p etag-bench --bin loadgen -- --quick # a fast smoke run
 //! cargo run --release -p etag-bench --bin loadgen -- --only 5.  # normal traffic vs hostile clients
+//! cargo run --release -p etag-bench --bin loadgen -- --only 6.  # conflicting writes on PostgreSQL
 //! ```
 //!
 //! It starts two instances of the shop in this process on `127.0.0.1` (ports the OS picks) over
 //! one fresh SQLite database in a temporary directory, seeds a small and a large order and cart,
 //! and then runs each scenario: a fixed number of requests at a fixed concurrency per run, the
 //! variants of a scenario interleaved round by round after a warm-up, each reported as its median
-//! round, and every response checked for the status the variant expects. It prints Markdown
-//! tables and exits; nothing is left behind. BENCHMARKS.md explains the scenarios and the numbers.
+//! round, and every response checked for the status the variant expects. Scenario 6 runs four
+//! instances on a fresh PostgreSQL database of its own on the server `DATABASE_URL` names, next to
+//! `pgbench` on the same database. It prints Markdown tables and exits; nothing is left behind.
+//! BENCHMARKS.md explains the scenarios and the numbers.
 
 mod loadgen {
     pub(crate) mod bench_app;
@@ -21,6 +24,9 @@ mod loadgen {
     pub(crate) mod cpu;
     pub(crate) mod driver;
     pub(crate) mod hostile;
+    pub(crate) mod pg_app;
+    pub(crate) mod pgbench;
+    pub(crate) mod postgres;
     pub(crate) mod reads;
     pub(crate) mod report;
     pub(crate) mod server;
@@ -34,6 +40,7 @@ use loadgen::bench_app::BenchApp;
 use loadgen::compare::{Plan, compare};
 use loadgen::driver::{BoxError, Load};
 use loadgen::hostile::{HostilePlan, hostile_clients};
+use loadgen::postgres::{PgPlan, postgres_writes};
 use loadgen::report::{ComparisonRow, comparison_table, write_table};
 use loadgen::writes::conflicting_writes;
 
@@ -74,6 +81,17 @@ struct Options {
     /// Concurrent `If-Match: *` writers of one product in the hostile phase.
     #[arg(long, default_value_t = 600)]
     storm: usize,
+    /// The PostgreSQL server of scenario 6, as a URL to a database that exists; the scenario
+    /// makes a fresh database of its own there and drops it at the end.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "postgres://root@127.0.0.1:5432/postgres"
+    )]
+    database_url: String,
+    /// Seconds per pgbench run in scenario 6.
+    #[arg(long, default_value_t = 10)]
+    pgbench_seconds: u64,
     /// A fast smoke run (a tenth of the requests and updates, three rounds); its numbers are noisy.
     #[arg(long)]
     quick: bool,
@@ -90,6 +108,7 @@ impl Options {
             self.hostile_seconds = self.hostile_seconds.min(2);
             self.hostile_orders = (self.hostile_orders / 10).max(1);
             self.storm = (self.storm / 6).max(1);
+            self.pgbench_seconds = self.pgbench_seconds.min(2);
         }
         self.rounds = self.rounds.max(1);
         self.concurrency = self.concurrency.max(1);
@@ -117,7 +136,10 @@ const WRITES_SCENARIO: &str = "4. conflicting writes";
 /// The name of the hostile-clients scenario, as `--only` matches it.
 const HOSTILE_SCENARIO: &str = "5. hostile clients";
 
-/// Writer counts of the conflicting-writes scenario.
+/// The name of the PostgreSQL scenario, as `--only` matches it.
+const POSTGRES_SCENARIO: &str = "6. conflicting writes on PostgreSQL";
+
+/// Writer counts of the conflicting-writes scenarios.
 const WRITERS: [usize; 2] = [16, 64];
 
 fn main() -> Result<(), BoxError> {
@@ -181,6 +203,15 @@ async fn run(options: Options) -> Result<(), BoxError> {
         };
         println!("{}", hostile_clients(plan).await?);
     }
+    if options.selects(POSTGRES_SCENARIO) {
+        let plan = PgPlan {
+            admin_url: options.database_url.clone(),
+            writers: WRITERS.to_vec(),
+            updates: options.updates,
+            pgbench: std::time::Duration::from_secs(options.pgbench_seconds.max(1)),
+        };
+        println!("{}", postgres_writes(&plan).await?);
+    }
     Ok(())
 }
 
@@ -189,8 +220,8 @@ async fn conflicting(app: &BenchApp, options: &Options) -> Result<(), BoxError> 
     let writers = app.write_clients(WRITERS[WRITERS.len() - 1])?;
     let mut writes = Vec::new();
     for count in WRITERS {
-        let path = app.fresh_write_target().await?;
-        writes.push(conflicting_writes(&writers, &path, count, options.updates).await?);
+        let target = app.fresh_write_target().await?;
+        writes.push(conflicting_writes(&writers, &target, count, options.updates).await?);
     }
     println!(
         "{WRITES_SCENARIO}\n\n{}",

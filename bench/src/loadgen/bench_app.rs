@@ -13,9 +13,10 @@ use tempfile::TempDir;
 use super::bench_routes::{self, BenchState};
 use super::driver::{BoxError, HttpClient};
 use super::server::RunningServer;
+use super::writes::WriteTarget;
 
 /// Items in the small order and cart.
-const SMALL_ITEMS: usize = 3;
+pub(crate) const SMALL_ITEMS: usize = 3;
 /// Items in the large order and cart (the design asks for at least 100).
 const LARGE_ITEMS: usize = 150;
 
@@ -92,13 +93,13 @@ impl BenchApp {
             .collect()
     }
 
-    /// Creates a new small order for one conflicting-writes run and returns its path, so that each
-    /// run starts from the same state whatever ran before.
-    pub(crate) async fn fresh_write_target(&self) -> Result<String, BoxError> {
+    /// Creates a new small order for one conflicting-writes run, so that each run starts from the
+    /// same state whatever ran before.
+    pub(crate) async fn fresh_write_target(&self) -> Result<WriteTarget, BoxError> {
         let run = self.write_targets.fetch_add(1, Ordering::Relaxed);
         let id = format!("bench-writes-{run}");
         put_order(&self.store, &id, SMALL_ITEMS).await?;
-        Ok(format!("/orders/{id}"))
+        Ok(WriteTarget::order(&id))
     }
 }
 
@@ -112,7 +113,7 @@ async fn seed(store: &Store) -> Result<Fixture, BoxError> {
     })
 }
 
-async fn put_order(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxError> {
+pub(crate) async fn put_order(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxError> {
     let body = OrderBody {
         customer: "bench customer".to_owned(),
         items: line_items(items),
@@ -126,7 +127,7 @@ async fn put_order(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxE
     Ok(seeded(id, items, &written.value))
 }
 
-async fn put_cart(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxError> {
+pub(crate) async fn put_cart(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxError> {
     let body = CartBody {
         owner: "bench customer".to_owned(),
         items: line_items(items),

@@ -74,7 +74,7 @@ pub(crate) fn write_table(outcomes: &[WriteOutcome], servers: usize) -> String {
 }
 
 /// A latency in milliseconds with microsecond resolution.
-fn millis(duration: Duration) -> String {
+pub(crate) fn millis(duration: Duration) -> String {
     format!("{:.3} ms", duration.as_secs_f64() * 1000.0)
 }
 
@@ -84,12 +84,12 @@ fn micros(duration: Duration) -> String {
 }
 
 /// The cell for a measurement this platform cannot make.
-fn unknown() -> String {
+pub(crate) fn unknown() -> String {
     "–".to_owned()
 }
 
 /// Status counts as `200×n 304×m`.
-fn statuses(counts: &BTreeMap<u16, u64>) -> String {
+pub(crate) fn statuses(counts: &BTreeMap<u16, u64>) -> String {
     counts
         .iter()
         .map(|(status, count)| format!("{status}×{count}"))

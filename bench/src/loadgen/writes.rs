@@ -1,5 +1,6 @@
-//! Scenario 4: conflicting writes. Many writers update one order at once, each doing
-//! read → modify → `PUT` with `If-Match`, and retrying from the read whenever the server answers 412.
+//! Conflicting writes (scenarios 4 and 6). Many writers update one order or cart at once, each
+//! doing read → modify → `PUT` with `If-Match`, and retrying from the read whenever the server
+//! answers 412.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -16,6 +17,31 @@ use super::stats::{Recorder, Summary, per_second};
 /// A writer that keeps losing races gives up after this many attempts at one update, so a server
 /// that always answers 412 fails the run instead of spinning until the run's deadline.
 const MAX_ATTEMPTS_PER_UPDATE: usize = 10_000;
+
+/// The resource the writers fight over: where it is and which of its JSON fields a `PUT` sends.
+#[derive(Debug, Clone)]
+pub(crate) struct WriteTarget {
+    pub(crate) path: String,
+    writable: &'static [&'static str],
+}
+
+impl WriteTarget {
+    /// The shop's order `id` (content-hash tags; the write checks under a lock).
+    pub(crate) fn order(id: &str) -> Self {
+        Self {
+            path: format!("/orders/{id}"),
+            writable: &["customer", "items", "note"],
+        }
+    }
+
+    /// The shop's cart `id` (a version column; the write is a compare-and-swap on it).
+    pub(crate) fn cart(id: &str) -> Self {
+        Self {
+            path: format!("/carts/{id}"),
+            writable: &["owner", "items"],
+        }
+    }
+}
 
 /// What a conflicting-writes run measured.
 #[derive(Debug, Clone)]
@@ -41,25 +67,26 @@ impl WriteOutcome {
     }
 }
 
-/// `updates` successful updates of the order at `path`, by `writers` concurrent writers spread
-/// round-robin over `clients` (server instances sharing one database). Each update adds one to the
-/// quantity of the order's first item, so the final quantity tells whether any update was lost.
+/// `updates` successful updates of `target`, by `writers` concurrent writers spread round-robin
+/// over `clients` (server instances sharing one database). Each update adds one to the quantity of
+/// the first item, so the final quantity tells whether any update was lost.
 pub(crate) async fn conflicting_writes(
     clients: &[HttpClient],
-    path: &str,
+    target: &WriteTarget,
     writers: usize,
     updates: usize,
 ) -> Result<WriteOutcome, BoxError> {
     let first = clients.first().ok_or("no server to write to")?;
+    let path = target.path.as_str();
     let before = first_quantity(&read(first, path).await?.1)?;
     let remaining = Arc::new(AtomicUsize::new(updates));
     let (recorders, elapsed) = spawn_workers(writers, |writer| {
         let client = clients[writer % clients.len()].clone();
-        let (remaining, path) = (Arc::clone(&remaining), path.to_owned());
+        let (remaining, target) = (Arc::clone(&remaining), target.clone());
         async move {
             let mut puts = Recorder::default();
             while claim(&remaining) {
-                update_once(&client, &path, &mut puts).await?;
+                update_once(&client, &target, &mut puts).await?;
             }
             Ok(puts)
         }
@@ -88,17 +115,21 @@ fn claim(remaining: &AtomicUsize) -> bool {
 }
 
 /// One successful update: read, modify, write with `If-Match`; on 412 start over from the read.
-async fn update_once(client: &HttpClient, path: &str, puts: &mut Recorder) -> Result<(), BoxError> {
+async fn update_once(
+    client: &HttpClient,
+    target: &WriteTarget,
+    puts: &mut Recorder,
+) -> Result<(), BoxError> {
+    let path = target.path.as_str();
     for _ in 0..MAX_ATTEMPTS_PER_UPDATE {
-        let (etag, order) = read(client, path).await?;
+        let (etag, current) = read(client, path).await?;
+        let body = serde_json::to_vec(&incremented(current, target.writable)?)?;
         let request = Request::builder()
             .method(Method::PUT)
             .uri(client.uri(path)?)
             .header(IF_MATCH, etag)
             .header(CONTENT_TYPE, "application/json")
-            .body(Full::new(Bytes::from(serde_json::to_vec(&incremented(
-                order,
-            )?)?)))?;
+            .body(Full::new(Bytes::from(body)))?;
         let exchange = client.send(request).await?;
         exchange.record_in(puts);
         match exchange.status {
@@ -113,7 +144,7 @@ async fn update_once(client: &HttpClient, path: &str, puts: &mut Recorder) -> Re
     Err(format!("no update of {path} succeeded in {MAX_ATTEMPTS_PER_UPDATE} attempts").into())
 }
 
-/// GETs the order: its `ETag` and its JSON.
+/// GETs the resource: its `ETag` and its JSON.
 async fn read(client: &HttpClient, path: &str) -> Result<(String, Value), BoxError> {
     let request = Request::get(client.uri(path)?).body(Full::default())?;
     let exchange = client.send(request).await?;
@@ -129,22 +160,22 @@ async fn read(client: &HttpClient, path: &str) -> Result<(String, Value), BoxErr
     Ok((etag, serde_json::from_slice(&exchange.body)?))
 }
 
-/// The order's writable fields, with the first item's quantity one higher.
-fn incremented(order: Value) -> Result<Value, BoxError> {
-    let quantity = first_quantity(&order)?;
-    let mut input = serde_json::json!({
-        "customer": order["customer"],
-        "items": order["items"],
-        "note": order["note"],
-    });
+/// The `writable` fields of `current`, with the first item's quantity one higher.
+fn incremented(current: Value, writable: &[&str]) -> Result<Value, BoxError> {
+    let quantity = first_quantity(&current)?;
+    let mut input: Value = writable
+        .iter()
+        .map(|&field| (field.to_owned(), current[field].clone()))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
     input["items"][0]["qty"] = Value::from(quantity + 1);
     Ok(input)
 }
 
-fn first_quantity(order: &Value) -> Result<i64, BoxError> {
-    order["items"][0]["qty"]
+fn first_quantity(resource: &Value) -> Result<i64, BoxError> {
+    resource["items"][0]["qty"]
         .as_i64()
-        .ok_or_else(|| format!("the order has no items[0].qty: {order}").into())
+        .ok_or_else(|| format!("no items[0].qty in {resource}").into())
 }
 
 #[cfg(test)]
@@ -157,7 +188,7 @@ mod tests {
             "id": 7, "customer": "ada", "note": null, "updated_at": "x",
             "items": [{"sku": "a", "qty": 2}, {"sku": "b", "qty": 1}],
         });
-        let input = incremented(order).expect("an order with items");
+        let input = incremented(order, WriteTarget::order("7").writable).expect("items");
         assert_eq!(
             input,
             serde_json::json!({
@@ -165,7 +196,12 @@ mod tests {
                 "items": [{"sku": "a", "qty": 3}, {"sku": "b", "qty": 1}],
             })
         );
-        assert!(incremented(serde_json::json!({"items": []})).is_err());
+        let cart = serde_json::json!({"owner": "ada", "items": [{"sku": "a", "qty": 1}]});
+        assert_eq!(
+            incremented(cart, WriteTarget::cart("7").writable).expect("items"),
+            serde_json::json!({"owner": "ada", "items": [{"sku": "a", "qty": 2}]})
+        );
+        assert!(incremented(serde_json::json!({"items": []}), &["items"]).is_err());
     }
 
     #[test]
