@@ -86,6 +86,78 @@ async fn bad_bodies_are_400_415_or_422(db: TestDb) {
         .assert_problem(StatusCode::NOT_FOUND);
 }
 
+/// U+0000 cannot be stored in PostgreSQL text: the shop refuses it in bodies (422) and in URLs
+/// (400) on both backends alike, where PostgreSQL alone would have failed with a 500.
+async fn nul_characters_are_refused_on_every_backend(db: TestDb) {
+    let shop = Shop::start(&db);
+    for (method, path, body, field) in [
+        (
+            Method::POST,
+            "/orders",
+            json!({"customer": "a\u{0}b", "items": []}),
+            "customer",
+        ),
+        (
+            Method::POST,
+            "/orders",
+            json!({"customer": "ada", "items": [], "note": "\u{0}"}),
+            "note",
+        ),
+        (
+            Method::POST,
+            "/carts",
+            json!({"owner": "\u{0}ada", "items": []}),
+            "owner",
+        ),
+        (
+            Method::PUT,
+            "/products/apple",
+            json!({"name": "ap\u{0}ple", "price": 1.0, "stock": 1}),
+            "name",
+        ),
+    ] {
+        let problem = shop
+            .json(method.clone(), path, &[("if-none-match", "*")], &body)
+            .await
+            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+        let detail = problem["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains(field) && detail.contains("U+0000"),
+            "{method} {path}: {problem}"
+        );
+    }
+    let created = shop.json(Method::POST, "/orders", &[], &order()).await;
+    let path = created.header("location").expect("a Location").to_owned();
+    let patch = json!({"items": [{"sku": "ap\u{0}ple", "qty": 1}]});
+    shop.merge_patch(&path, &[("if-match", &created.etag())], &patch)
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY);
+
+    for (method, target) in [
+        (Method::GET, "/carts/%00"),
+        (Method::DELETE, "/orders/a%00b"),
+        (Method::GET, "/orders?after=%00"),
+        (Method::GET, "/products/x%00"),
+    ] {
+        shop.send(method, target, &[], None)
+            .await
+            .assert_problem(StatusCode::BAD_REQUEST);
+    }
+    let put = shop
+        .json(
+            Method::PUT,
+            "/carts/a%00",
+            &[("if-none-match", "*")],
+            &json!({"owner": "ada", "items": []}),
+        )
+        .await;
+    put.assert_problem(StatusCode::BAD_REQUEST);
+    // Nothing was stored on the way, and the service answers as before.
+    shop.get(&path, &[("if-none-match", &created.etag())])
+        .await
+        .assert_not_modified(&created.etag());
+}
+
 async fn oversized_bodies_are_413(db: TestDb) {
     let shop = Shop::start(&db);
     let huge = json!({"customer": "a".repeat(200 * 1024), "items": []});
@@ -137,6 +209,7 @@ async fn preconditions_on_a_post_apply_to_the_collection(db: TestDb) {
 on_both_backends!(
     malformed_conditional_headers_are_400_naming_the_header,
     bad_bodies_are_400_415_or_422,
+    nul_characters_are_refused_on_every_backend,
     oversized_bodies_are_413,
     unknown_routes_and_methods_are_problems,
     preconditions_on_a_post_apply_to_the_collection,

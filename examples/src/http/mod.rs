@@ -10,6 +10,7 @@ mod options;
 mod orders;
 mod pages;
 mod products;
+mod request_target;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -109,6 +110,7 @@ pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router 
         .route("/openapi.json", get(openapi::document))
         .fallback(no_route)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(request_target::refuse_nul))
         .layer(axum::middleware::from_fn(middleware::revalidate_reads))
         .layer(axum::middleware::map_response(
             middleware::problem_for_every_error,

@@ -18,7 +18,7 @@ use super::validation::{Invalid, Validate, require_text};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct CartBody {
     /// Whose cart it is; not empty.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub owner: String,
     /// What is in it (may be empty).
     pub items: Vec<LineItem>,

@@ -16,7 +16,7 @@ use super::validation::{Invalid, require_text};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LineItem {
     /// The product's stock-keeping unit.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub sku: String,
     /// How many; a positive integer (zero is refused by validation, negatives by the JSON shape).
     #[serde(deserialize_with = "super::whole_number::deserialize")]

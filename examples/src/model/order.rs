@@ -6,7 +6,7 @@ use etag_core::{EntityTag, Versioned};
 use serde::{Deserialize, Serialize};
 
 use super::line_item::{LineItem, validate_items};
-use super::validation::{Invalid, Validate, require_text};
+use super::validation::{Invalid, Validate, plain_text, require_text};
 
 /// What a client sends to create or replace an order, and what the API shows of it.
 ///
@@ -22,18 +22,22 @@ use super::validation::{Invalid, Validate, require_text};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OrderBody {
     /// Who placed the order; not empty.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub customer: String,
     /// What was ordered.
     pub items: Vec<LineItem>,
     /// A free-text note; omitted when absent (and removed by a merge patch with `null`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(pattern = r"^[^\u0000]*$")]
     pub note: Option<String>,
 }
 
 impl Validate for OrderBody {
     fn validate(&self) -> Result<(), Invalid> {
         require_text("customer", &self.customer)?;
+        if let Some(note) = &self.note {
+            plain_text("note", note)?;
+        }
         validate_items(&self.items)
     }
 }
@@ -141,5 +145,8 @@ mod tests {
         body.items[0].qty = 1;
         body.customer = String::new();
         assert_eq!(body.validate().map_err(|e| e.field), Err("customer".into()));
+        body.customer = "ada".into();
+        body.note = Some("ring\0twice".into());
+        assert_eq!(body.validate().map_err(|e| e.field), Err("note".into()));
     }
 }

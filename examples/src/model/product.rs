@@ -20,7 +20,7 @@ use super::validation::{Invalid, Validate, require_text};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProductBody {
     /// The display name; not empty.
-    #[schema(pattern = r"\S")]
+    #[schema(pattern = r"^[^\u0000]*[^\s\u0000][^\u0000]*$")]
     pub name: String,
     /// The unit price; a non-negative number. Whole numbers are shown without a fraction.
     #[serde(serialize_with = "serialize_price")]

@@ -35,11 +35,49 @@ pub trait Validate {
     fn validate(&self) -> Result<(), Invalid>;
 }
 
-/// Rejects strings that are empty or only whitespace.
+/// Rejects strings that are empty or only whitespace, or that are not [plain](plain_text).
+/// The schema says so with the pattern `^[^\u0000]*[^\s\u0000][^\u0000]*$`.
 pub(crate) fn require_text(field: &str, value: &str) -> Result<(), Invalid> {
     if value.trim().is_empty() {
         Err(Invalid::new(field, "must not be empty"))
     } else {
+        plain_text(field, value)
+    }
+}
+
+/// Rejects strings holding U+0000 (NUL). PostgreSQL cannot store it in a text column, so the
+/// shop refuses it on every backend alike: one HTTP contract, whichever database is behind it.
+/// The schema says so with the pattern `^[^\u0000]*$`.
+pub(crate) fn plain_text(field: &str, value: &str) -> Result<(), Invalid> {
+    if value.contains('\0') {
+        Err(Invalid::new(
+            field,
+            "must not contain the character U+0000 (NUL)",
+        ))
+    } else {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_refused_when_blank_or_holding_nul() {
+        assert!(require_text("owner", "ada").is_ok());
+        assert_eq!(
+            require_text("owner", "  "),
+            Err(Invalid::new("owner", "must not be empty"))
+        );
+        assert_eq!(
+            require_text("owner", "a\0b"),
+            Err(Invalid::new(
+                "owner",
+                "must not contain the character U+0000 (NUL)"
+            ))
+        );
+        assert!(plain_text("note", "").is_ok());
+        assert!(plain_text("note", "\0").is_err());
     }
 }
