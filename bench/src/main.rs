@@ -6,6 +6,7 @@
 //! cargo run --release -p etag-bench --bin loadgen -- --quick # a fast smoke run
 //! cargo run --release -p etag-bench --bin loadgen -- --only 5.  # normal traffic vs hostile clients
 //! cargo run --release -p etag-bench --bin loadgen -- --only 6.  # conflicting writes on PostgreSQL
+//! cargo run --release -p etag-bench --bin loadgen -- --only 7.  # 304s from Redis vs the database
 //! ```
 //!
 //! It starts two instances of the shop in this process on `127.0.0.1` (ports the OS picks) over
@@ -14,12 +15,16 @@
 //! variants of a scenario interleaved round by round after a warm-up, each reported as its median
 //! round, and every response checked for the status the variant expects. Scenario 6 runs four
 //! instances on a fresh PostgreSQL database of its own on the server `DATABASE_URL` names, next to
-//! `pgbench` on the same database. It prints Markdown tables and exits; nothing is left behind.
+//! `pgbench` on the same database; scenario 7 puts the shop's validator cache in the Redis that
+//! `REDIS_URL` names, under a key prefix of its own. It prints Markdown tables and exits; nothing
+//! is left behind.
 //! BENCHMARKS.md explains the scenarios and the numbers.
 
 mod loadgen {
     pub(crate) mod bench_app;
     pub(crate) mod bench_routes;
+    pub(crate) mod cache;
+    pub(crate) mod cache_app;
     pub(crate) mod compare;
     pub(crate) mod cpu;
     pub(crate) mod driver;
@@ -37,6 +42,7 @@ mod loadgen {
 use clap::Parser;
 
 use loadgen::bench_app::BenchApp;
+use loadgen::cache::{CachePlan, cache_scenarios};
 use loadgen::compare::{Plan, compare};
 use loadgen::driver::{BoxError, Load};
 use loadgen::hostile::{HostilePlan, hostile_clients};
@@ -89,6 +95,13 @@ struct Options {
         default_value = "postgres://root@127.0.0.1:5432/postgres"
     )]
     database_url: String,
+    /// The Redis of scenario 7, which keys its entries under a prefix of its own and deletes them
+    /// at the end.
+    #[arg(long, env = "REDIS_URL", default_value = "redis://127.0.0.1:6379")]
+    redis_url: String,
+    /// Runs scenario 7 on SQLite only, without PostgreSQL.
+    #[arg(long)]
+    cache_on_sqlite_only: bool,
     /// Seconds per pgbench run in scenario 6.
     #[arg(long, default_value_t = 10)]
     pgbench_seconds: u64,
@@ -138,6 +151,9 @@ const HOSTILE_SCENARIO: &str = "5. hostile clients";
 
 /// The name of the PostgreSQL scenario, as `--only` matches it.
 const POSTGRES_SCENARIO: &str = "6. conflicting writes on PostgreSQL";
+
+/// The name of the validator-cache scenario, as `--only` matches it.
+const CACHE_SCENARIO: &str = "7. GET order: 304 from Redis vs the database";
 
 /// Writer counts of the conflicting-writes scenarios.
 const WRITERS: [usize; 2] = [16, 64];
@@ -189,6 +205,15 @@ async fn run(options: Options) -> Result<(), BoxError> {
     }
     if !rows.is_empty() {
         println!("{}", comparison_table(&rows));
+    }
+    if options.selects(CACHE_SCENARIO) {
+        let plan = CachePlan {
+            redis_url: options.redis_url.clone(),
+            postgres: (!options.cache_on_sqlite_only).then(|| options.database_url.clone()),
+            reads: plan,
+        };
+        let rows = cache_scenarios(&plan, CACHE_SCENARIO).await?;
+        println!("{CACHE_SCENARIO}\n\n{}", comparison_table(&rows));
     }
     if options.selects(WRITES_SCENARIO) {
         conflicting(&app, &options).await?;

@@ -1,5 +1,6 @@
 //! The shop's validator cache (`shop --cache redis://…`): carts' and orders' validators in Redis,
-//! so that a poll's 304 (or a stale `If-Match`'s 412 on a GET) is answered without the database.
+//! so that a poll's 304, or the 412 of a write whose `If-Match` is already stale, is answered
+//! without the database.
 //!
 //! This module is the shop's side of [`etag_core::cache`], whose guide states the protocols and
 //! the guarantee in each fault. The shop follows them like this:
@@ -14,14 +15,16 @@
 //!   anything else falls through to the database precheck. The handler takes a
 //!   [ticket](Entry::ticket) before it reads the database and [fills](Entry::fill) with what it
 //!   read.
-//! - **Writes**: [`Entry::begin_write`] before the transaction, [`PendingWrite::finish`] after it:
-//!   publish on success, abandon on any failure. The precondition check stays inside the
-//!   transaction; the cache never decides a write.
+//! - **Writes**: the precheck asks the cache ([`Entry::write_precheck`]); a hit whose validators
+//!   fail the request's entity-tag preconditions answers 412 before the body is read. Anything
+//!   else goes on: [`Entry::begin_write`] before the transaction, [`PendingWrite::finish`] after
+//!   it, publishing on success and abandoning on any failure. The precondition check stays
+//!   inside the transaction; the cache can refuse a write early, never let one through.
 
 use std::future::Future;
 
 use etag_core::cache::{CacheOptions, Cached, FillTicket, ValidatorCache, WriteMark, redis};
-use etag_core::{EntityTag, ResourceState, Versioned};
+use etag_core::{EntityTag, Preconditions, ResourceState, Versioned};
 
 /// The environment variable that, set to `1` **in tests only**, makes the process exit right
 /// after its first write commits, before publishing the write to the cache: the crash between
@@ -129,6 +132,27 @@ impl<'a> Entry<'a> {
             return Ok(Some(Validators::Cached(hit)));
         }
         Ok(stored.await?.map(Validators::Stored))
+    }
+
+    /// A write's precheck: the cached validators of a present resource, so that a request whose
+    /// `If-Match` is already stale (or whose `If-None-Match` matches) is answered 412 before its
+    /// body is read or the database touched. The write still checks inside its transaction, so a
+    /// hit that passes decides nothing.
+    ///
+    /// `None` leaves every decision to the handler: without a cache, on a miss, a pending write,
+    /// an unreachable Redis, a resource cached as deleted (only the database answers its 404 or
+    /// creates it), and for preconditions on dates alone, which the handler may wait out rather
+    /// than refuse (a date cannot tell a state from one changed within the same second).
+    pub async fn write_precheck(&self, pre: &Preconditions) -> Option<Cached> {
+        if pre.if_match().is_none() && pre.if_none_match().is_none() {
+            return None;
+        }
+        self.cache?
+            .cache
+            .lookup(&self.key)
+            .await
+            .into_hit()
+            .filter(Cached::exists)
     }
 
     /// A ticket for filling the entry from a database read that starts after this returns.

@@ -205,9 +205,9 @@ async fn hash(url: &str, key: &str) -> std::collections::HashMap<String, String>
     conn.hgetall(key).await.expect("HGETALL")
 }
 
-/// The wiring: a GET fills the entry (the cart's version is its revision), a 304 is answered
-/// from it (shown by an entry the test edits), and a write through the shop replaces the entry
-/// whatever it held, because the cache never decides a write.
+/// The wiring: a GET fills the entry (the cart's version is its revision), a 304 and a stale
+/// write's 412 are answered from it (shown by an entry the test edits), and a write through the
+/// shop replaces the entry whatever it held, because only the database lets a write through.
 async fn answers_from_redis_and_writes_replace_the_entry(db: TestDb) {
     let Some(url) = shared_redis().await else {
         return;
@@ -253,14 +253,29 @@ async fn answers_from_redis_and_writes_replace_the_entry(db: TestDb) {
         .await
         .assert_status(StatusCode::NOT_MODIFIED);
 
-    // The write checks the database inside its transaction, not the entry, and publishes.
-    let put = shop
-        .json(
+    // A write whose If-Match the entry shows to be stale is refused from the cache, before its
+    // body is read: a malformed body gets the 412, not the 400 it would get from the handler.
+    let refused = shop
+        .send(
             http::Method::PUT,
             &path,
-            &[("if-match", "\"1\"")],
-            &json!({"owner": "ada", "items": [{"sku": "apple", "qty": 1}]}),
+            &[("if-match", "\"1\""), ("content-type", "application/json")],
+            Some("{"),
         )
+        .await;
+    refused.assert_problem(StatusCode::PRECONDITION_FAILED);
+    // But the entry cannot let a write through: one naming the entry's tag is checked against
+    // the database inside its transaction, refused there, and the failed write leaves the entry
+    // invalidated.
+    let body = json!({"owner": "ada", "items": [{"sku": "apple", "qty": 1}]});
+    shop.json(http::Method::PUT, &path, &[("if-match", "\"77\"")], &body)
+        .await
+        .assert_problem(StatusCode::PRECONDITION_FAILED);
+    let stored = hash(&url, &entry).await;
+    assert_eq!(stored.get("tag"), None, "{stored:?}");
+    // With the entry gone, the write with the database's tag goes through, and publishes.
+    let put = shop
+        .json(http::Method::PUT, &path, &[("if-match", "\"1\"")], &body)
         .await;
     put.assert_status(StatusCode::OK);
     assert_eq!(put.etag(), "\"2\"");

@@ -18,7 +18,7 @@ use super::writes::WriteTarget;
 /// Items in the small order and cart.
 pub(crate) const SMALL_ITEMS: usize = 3;
 /// Items in the large order and cart (the design asks for at least 100).
-const LARGE_ITEMS: usize = 150;
+pub(crate) const LARGE_ITEMS: usize = 150;
 
 /// A seeded resource: its id, how many items it holds, and its current tag.
 #[derive(Debug, Clone)]

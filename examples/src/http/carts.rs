@@ -104,7 +104,12 @@ const ROUNDS: usize = 8;
 /// replace is one compare-and-swap on the versions the client named: the database checks them
 /// in the statement that writes, and its outcome is the proof (or 412). A missing cart is
 /// created if the preconditions allow it on a missing resource.
-#[conditional(require)]
+///
+/// With a validator cache, a request whose entity-tag precondition the cache already shows
+/// to fail is answered 412 from it, before the body is read ([`Entry::write_precheck`]).
+#[conditional(require, precheck = Entry::new(store.cache(), Kind::Cart, &id)
+    .write_precheck(&pre)
+    .await)]
 #[utoipa::path(put, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
     request_body(content = CartBody, content_type = "application/json"),
     responses((status = 200, description = "Replaced.", body = Cart),
@@ -156,7 +161,12 @@ fn committed(cart: &Cart) -> Option<(u64, ResourceState)> {
 /// the cart read, so the compare-and-swap names exactly that cart's version (which passed the
 /// client's preconditions): if another write landed in between, nothing is written and the
 /// round starts again from what it wrote, where a stale `If-Match` is a 412.
-#[conditional]
+///
+/// With a validator cache, a request whose entity-tag precondition the cache already shows
+/// to fail is answered 412 from it, before the body is read ([`Entry::write_precheck`]).
+#[conditional(precheck = Entry::new(store.cache(), Kind::Cart, &id)
+    .write_precheck(&pre)
+    .await)]
 #[utoipa::path(patch, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
     request_body(content = CartPatch, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Patched.", body = Cart),
@@ -199,7 +209,12 @@ pub(crate) async fn patch(
 ///
 /// A missing cart is a 404 whatever the headers, so the 428 for a missing precondition is
 /// decided once the cart is known to exist.
-#[conditional]
+///
+/// With a validator cache, a request whose entity-tag precondition the cache already shows
+/// to fail is answered 412 from it, before the body is read ([`Entry::write_precheck`]).
+#[conditional(precheck = Entry::new(store.cache(), Kind::Cart, &id)
+    .write_precheck(&pre)
+    .await)]
 #[utoipa::path(delete, path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
     responses((status = 204, description = "Deleted."),
         (status = 404, description = "No such cart.", body = ProblemDetails, content_type = "application/problem+json"), DeleteRefusals))]

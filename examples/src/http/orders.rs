@@ -112,7 +112,12 @@ pub(crate) async fn get(
 /// check itself runs inside the write, against the state it replaces. A write guarded by a date
 /// alone that meets an order changed less than a second ago runs again once that second is over
 /// ([`once_dates_settle`]).
-#[conditional(require)]
+///
+/// With a validator cache, a request whose entity-tag precondition the cache already shows
+/// to fail is answered 412 from it, before the body is read ([`Entry::write_precheck`]).
+#[conditional(require, precheck = Entry::new(store.cache(), Kind::Order, &id)
+    .write_precheck(&pre)
+    .await)]
 #[utoipa::path(put, path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
     request_body(content = OrderBody, content_type = "application/json"),
     responses((status = 200, description = "Replaced.", body = Order),
@@ -159,7 +164,12 @@ fn revised_committed<P>(written: &Revised<StoreWritten<Order, P>>) -> Option<(u6
 ///
 /// Not `require` on the attribute: a PATCH of a missing order is a 404 whatever the headers, so
 /// the 428 for a missing precondition is decided inside the write, once the order is found.
-#[conditional]
+///
+/// With a validator cache, a request whose entity-tag precondition the cache already shows
+/// to fail is answered 412 from it, before the body is read ([`Entry::write_precheck`]).
+#[conditional(precheck = Entry::new(store.cache(), Kind::Order, &id)
+    .write_precheck(&pre)
+    .await)]
 #[utoipa::path(patch, path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
     request_body(content = OrderPatch, content_type = "application/merge-patch+json"),
     responses((status = 200, description = "Patched.", body = Order),
@@ -195,7 +205,12 @@ pub(crate) async fn patch(
 ///
 /// The check runs inside the delete, and a missing order is a 404 whatever the headers, so the
 /// 428 for a missing precondition is decided there too, once the order is found.
-#[conditional]
+///
+/// With a validator cache, a request whose entity-tag precondition the cache already shows
+/// to fail is answered 412 from it, before the body is read ([`Entry::write_precheck`]).
+#[conditional(precheck = Entry::new(store.cache(), Kind::Order, &id)
+    .write_precheck(&pre)
+    .await)]
 #[utoipa::path(delete, path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
     responses((status = 204, description = "Deleted."),
         (status = 404, description = "No such order.", body = ProblemDetails, content_type = "application/problem+json"), DeleteRefusals))]
