@@ -12,18 +12,24 @@
 //! - **Revisions**: a cart's version column; an order's row in `order_revisions`, bumped by every
 //!   order write in its transaction and kept across a delete.
 //! - **GET**: the precheck asks the cache ([`Entry::precheck`]); a hit decides the 304 or 412,
-//!   anything else falls through to the database precheck. The handler takes a
-//!   [ticket](Entry::ticket) before it reads the database and [fills](Entry::fill) with what it
-//!   read.
+//!   anything else falls through to the database precheck. What the lookup learned is left in a
+//!   [`Lookahead`] for the handler: after a hit it loads without filling (the entry is current),
+//!   after a miss it [fills](Entry::fill) with the miss's ticket (taken before its read), so a
+//!   200 makes one Redis call after a hit and two after a miss.
 //! - **Writes**: the precheck asks the cache ([`Entry::write_precheck`]); a hit whose validators
 //!   fail the request's entity-tag preconditions answers 412 before the body is read. Anything
 //!   else goes on: [`Entry::begin_write`] before the transaction, [`PendingWrite::finish`] after
 //!   it, publishing on success and abandoning on any failure. The precondition check stays
 //!   inside the transaction; the cache can refuse a write early, never let one through.
 
+use std::convert::Infallible;
 use std::future::Future;
+use std::sync::Mutex;
 
-use etag_core::cache::{CacheOptions, Cached, FillTicket, ValidatorCache, WriteMark, redis};
+use axum::extract::FromRequestParts;
+use etag_core::cache::{
+    CacheOptions, Cached, FillTicket, Lookup, ValidatorCache, WriteMark, redis,
+};
 use etag_core::{EntityTag, Preconditions, ResourceState, Versioned};
 
 /// The environment variable that, set to `1` **in tests only**, makes the process exit right
@@ -117,19 +123,26 @@ impl<'a> Entry<'a> {
     /// A GET's precheck: the cached validators of a present resource, or else what `stored`
     /// (the database precheck) gives. A miss, a pending write, an unreachable Redis and a
     /// resource cached as deleted all fall through to the database, which also answers the 404.
+    /// What the lookup learned is left in `lookahead` for the handler's [`fill_ticket`].
+    ///
+    /// [`fill_ticket`]: Self::fill_ticket
     pub async fn precheck<T, E>(
         &self,
         stored: impl Future<Output = Result<Option<T>, E>>,
+        lookahead: &Lookahead,
     ) -> Result<Option<Validators<T>>, E> {
-        if let Some(shop) = self.cache
-            && let Some(hit) = shop
-                .cache
-                .lookup(&self.key)
-                .await
-                .into_hit()
-                .filter(Cached::exists)
-        {
-            return Ok(Some(Validators::Cached(hit)));
+        if let Some(shop) = self.cache {
+            match shop.cache.lookup(&self.key).await {
+                Lookup::Hit(hit) if hit.exists() => {
+                    lookahead.leave(Looked::Current);
+                    return Ok(Some(Validators::Cached(hit)));
+                }
+                // Cached as deleted: the database decides, and a fill needs a ticket of its own.
+                Lookup::Hit(_) => {}
+                Lookup::Miss(ticket) => lookahead.leave(Looked::Miss(ticket)),
+                // A fill would be refused, or Redis would not answer it either.
+                Lookup::Pending | Lookup::Unavailable => lookahead.leave(Looked::Unfillable),
+            }
         }
         Ok(stored.await?.map(Validators::Stored))
     }
@@ -155,11 +168,15 @@ impl<'a> Entry<'a> {
             .filter(Cached::exists)
     }
 
-    /// A ticket for filling the entry from a database read that starts after this returns.
-    pub async fn ticket(&self) -> Option<FillTicket> {
-        match self.cache {
-            Some(shop) => shop.cache.ticket(&self.key).await,
-            None => None,
+    /// The ticket for filling the entry from a database read that starts after this returns:
+    /// the one the precheck's miss left in `lookahead`, none when its hit showed the entry
+    /// current (or a fill would be refused), else a new one from Redis.
+    pub async fn fill_ticket(&self, lookahead: Lookahead) -> Option<FillTicket> {
+        let shop = self.cache?;
+        match lookahead.into_looked() {
+            Some(Looked::Miss(ticket)) => Some(ticket),
+            Some(Looked::Current | Looked::Unfillable) => None,
+            None => shop.cache.ticket(&self.key).await,
         }
     }
 
@@ -187,6 +204,50 @@ impl<'a> Entry<'a> {
                 exit_before_publish: false,
             },
         }
+    }
+}
+
+/// What a GET's precheck learned from the cache, left for its handler (an argument of both:
+/// the handler extracts it empty, [`Entry::precheck`] fills it, [`Entry::fill_ticket`] reads
+/// it), so that the handler makes no Redis call the lookup already made.
+#[derive(Debug, Default)]
+pub struct Lookahead(Mutex<Option<Looked>>);
+
+/// What the lookup found, as far as filling goes.
+#[derive(Debug)]
+enum Looked {
+    /// A hit on a present resource: the entry is current, a fill would change nothing.
+    Current,
+    /// A miss, with the ticket for filling after the database read.
+    Miss(FillTicket),
+    /// A write in flight or Redis unreachable: a fill would be refused or fail.
+    Unfillable,
+}
+
+impl Lookahead {
+    fn leave(&self, looked: Looked) {
+        // A poisoned lock only means another thread panicked mid-store; the value is whole.
+        *self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(looked);
+    }
+
+    fn into_looked(self) -> Option<Looked> {
+        self.0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Lookahead {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(
+        _parts: &mut http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self::default())
     }
 }
 

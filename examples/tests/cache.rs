@@ -242,12 +242,22 @@ async fn answers_from_redis_and_writes_replace_the_entry(db: TestDb) {
         .await
         .assert_not_modified("\"1\"");
 
-    // An entry claiming another tag: only the cache can make the shop answer 304 for it.
+    // A GET that misses fills the entry again, with the ticket of its precheck's lookup.
     let mut conn = redis::Client::open(url.as_str())
         .expect("a Redis URL")
         .get_multiplexed_async_connection()
         .await
         .expect("Redis connects");
+    let () = conn.del(&entry).await.expect("DEL");
+    shop.get(&path, &[]).await.assert_status(StatusCode::OK);
+    let stored = hash(&url, &entry).await;
+    assert_eq!(
+        (stored.get("rev"), stored.get("tag")),
+        (Some(&"1".to_owned()), Some(&"\"1\"".to_owned())),
+        "{stored:?}"
+    );
+
+    // An entry claiming another tag: only the cache can make the shop answer 304 for it.
     let () = conn.hset(&entry, "tag", "\"77\"").await.expect("HSET");
     shop.get(&path, &[("if-none-match", "\"77\"")])
         .await

@@ -11,7 +11,7 @@ use super::conditions::{collection_guard, collection_proof, created_at};
 use super::extract::{MergePatch, ValidJson};
 use super::openapi::{Busy, CartPatch, DeleteRefusals, JsonBody, ListedCart, PatchBody};
 use super::pages::{PageQuery, listing, page_state};
-use crate::cache::{Entry, Kind};
+use crate::cache::{Entry, Kind, Lookahead};
 use crate::db::{DbError, WriteError};
 use crate::error::ApiError;
 use crate::merge_patch;
@@ -74,9 +74,10 @@ pub(crate) async fn create(
 ///
 /// The precheck asks the validator cache, if there is one, and else reads only the version
 /// column, so a matching `If-None-Match` is answered with 304 before the cart itself is loaded.
-/// A cart loaded from the database fills the cache, with a ticket taken before the read.
+/// A cart loaded from the database fills the cache, with the ticket of the precheck's miss
+/// (taken before the read); after a hit the entry is current and nothing is filled.
 #[conditional(precheck = Entry::new(store.cache(), Kind::Cart, &id)
-    .precheck(store.carts().version(&id))
+    .precheck(store.carts().version(&id), &lookahead)
     .await
     .map_err(ApiError::from))]
 #[utoipa::path(method(get, head), path = "/carts/{id}", tag = "carts", params(("id" = String, Path, description = "The cart's id.")),
@@ -85,9 +86,10 @@ pub(crate) async fn create(
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
+    lookahead: Lookahead,
 ) -> Result<Cart, ApiError> {
     let entry = Entry::new(store.cache(), Kind::Cart, &id);
-    let ticket = entry.ticket().await;
+    let ticket = entry.fill_ticket(lookahead).await;
     let cart = store.carts().get(&id).await?;
     let cart = cart.ok_or_else(|| ApiError::not_found(KIND, &id))?;
     entry.fill(ticket, cart.version, &cart).await;

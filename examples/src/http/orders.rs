@@ -13,7 +13,7 @@ use super::conditions::{
 use super::extract::{MergePatch, ValidJson};
 use super::openapi::{Busy, DeleteRefusals, JsonBody, ListedOrder, OrderPatch, PatchBody};
 use super::pages::{PageQuery, listing, page_state};
-use crate::cache::{Entry, Kind};
+use crate::cache::{Entry, Kind, Lookahead};
 use crate::error::ApiError;
 use crate::merge_patch;
 use crate::model::{Listed, Order, OrderBody, Page};
@@ -82,10 +82,10 @@ pub(crate) async fn create(
 /// stored tag and date, so a client that is current gets its 304 (and a failed `If-Match` its
 /// 412) before the order is loaded and hashed. When the order is missing the precheck gives
 /// `None` and the body answers 404; otherwise the body loads the order (and its revision, to
-/// fill the cache with a ticket taken before the read) and the response carries the tag
-/// computed from it, which equals the stored one.
+/// fill the cache with the ticket of the precheck's miss, taken before the read) and the
+/// response carries the tag computed from it, which equals the stored one.
 #[conditional(precheck = Entry::new(store.cache(), Kind::Order, &id)
-    .precheck(store.orders().validators(&id))
+    .precheck(store.orders().validators(&id), &lookahead)
     .await
     .map_err(ApiError::from))]
 #[utoipa::path(method(get, head), path = "/orders/{id}", tag = "orders", params(("id" = String, Path, description = "The order's id.")),
@@ -94,9 +94,10 @@ pub(crate) async fn create(
 pub(crate) async fn get(
     State(store): State<Store>,
     Path(id): Path<String>,
+    lookahead: Lookahead,
 ) -> Result<Order, ApiError> {
     let entry = Entry::new(store.cache(), Kind::Order, &id);
-    let ticket = entry.ticket().await;
+    let ticket = entry.fill_ticket(lookahead).await;
     let order = store.orders().get_revised(&id).await?;
     let Revised {
         value: order,
