@@ -14,8 +14,9 @@
 //! - **GET**: the precheck asks the cache ([`Entry::precheck`]); a hit decides the 304 or 412,
 //!   anything else falls through to the database precheck. What the lookup learned is left in a
 //!   [`Lookahead`] for the handler: after a hit it loads without filling (the entry is current),
-//!   after a miss it [fills](Entry::fill) with the miss's ticket (taken before its read), so a
-//!   200 makes one Redis call after a hit and two after a miss.
+//!   after a miss it [fills](Entry::fill) with the miss's ticket (taken before its read). A GET
+//!   without preconditions skips the precheck, and the handler looks up for itself, so every
+//!   200 makes one Redis call when the entry is current and two when it fills it.
 //! - **Writes**: the precheck asks the cache ([`Entry::write_precheck`]); a hit whose validators
 //!   fail the request's entity-tag preconditions answers 412 before the body is read. Anything
 //!   else goes on: [`Entry::begin_write`] before the transaction, [`PendingWrite::finish`] after
@@ -168,15 +169,23 @@ impl<'a> Entry<'a> {
             .filter(Cached::exists)
     }
 
-    /// The ticket for filling the entry from a database read that starts after this returns:
-    /// the one the precheck's miss left in `lookahead`, none when its hit showed the entry
-    /// current (or a fill would be refused), else a new one from Redis.
+    /// The ticket for filling the entry from a database read that starts after this returns, if
+    /// a fill could change anything: the one the precheck's miss left in `lookahead`, or (when
+    /// no precheck ran, for a request without preconditions) the one a lookup made now gives.
+    /// None after a hit: the entry is current, and a write since would refuse the fill anyway.
     pub async fn fill_ticket(&self, lookahead: Lookahead) -> Option<FillTicket> {
         let shop = self.cache?;
-        match lookahead.into_looked() {
-            Some(Looked::Miss(ticket)) => Some(ticket),
-            Some(Looked::Current | Looked::Unfillable) => None,
-            None => shop.cache.ticket(&self.key).await,
+        let looked = match lookahead.into_looked() {
+            Some(looked) => looked,
+            None => match shop.cache.lookup(&self.key).await {
+                Lookup::Miss(ticket) => Looked::Miss(ticket),
+                Lookup::Hit(_) => Looked::Current,
+                Lookup::Pending | Lookup::Unavailable => Looked::Unfillable,
+            },
+        };
+        match looked {
+            Looked::Miss(ticket) => Some(ticket),
+            Looked::Current | Looked::Unfillable => None,
         }
     }
 
