@@ -44,7 +44,7 @@ stop() {
 trap stop EXIT
 
 # Port 0: the shop takes a free port and logs it.
-RUST_LOG=warn,shop=info,etag_examples::http=info ./target/debug/shop --addr 127.0.0.1:0 --db "$db" \
+RUST_LOG=warn,shop=info,etag_examples::http=info "${CARGO_TARGET_DIR:-target}/debug/shop" --addr 127.0.0.1:0 --db "$db" \
   2>"$work/shop.log" &
 shop_pid=$!
 addr=""
