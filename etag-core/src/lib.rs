@@ -57,7 +57,29 @@
 //! date types as [`LastModified`] fields. Nested types that also derive
 //! [`canonical::Encode`] (next to `Serialize`) are hashed without serde's visitor machinery,
 //! with the same bytes.
+//!
+//! # Features
+//!
+//! Nothing is on by default: the core (tags, [`Versioned`], [`Preconditions`], [`Checked`],
+//! [`ProblemDetails`]) needs only `http`, `httpdate`, `serde` and `sha2`.
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `derive` | `#[derive(Versioned)]` (and, with `axum`, `#[conditional]`) |
+//! | `axum` | extractors, `Written` / `Tagged` responses and the `#[conditional]` runtime for axum 0.8 (turns on `json`) |
+//! | `json` | `ProblemDetails::to_json` through `serde_json` |
+//! | `chrono`, `time` | `chrono::DateTime` / `time::OffsetDateTime` as [`LastModified`] fields |
+//! | `redis` | `cache::ValidatorCache`: validators in Redis for prechecks, never stale after a write's response |
+//! | `sqlx` | `sql`: compare-and-swap outcomes as proofs, serialization failures and lock timeouts as retryable, over sqlx 0.9 |
+//! | `sqlx-postgres`, `sqlx-sqlite`, `sqlx-mysql` | `sql::RowsWritten` for that database's query result (and its retryable errors) |
+//! | `compression` | `coding::CodingTagsLayer`: tower-http compression with a strong tag per content coding |
+//! | `cors` | `cors::conditional_cors`: a CORS layer that lets browsers make conditional requests |
+//! | `utoipa` | `openapi`: `#[conditional]` documents its headers and 304 / 400 / 412 / 428 answers (utoipa 5) |
+//! | `client` | `client`: a reqwest read-change-write loop with `If-Match`, retried on 412 |
+//!
+//! On docs.rs every item shows the features it needs.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(all(feature = "axum", feature = "derive"), doc = include_str!("../docs/axum.md"))]
 #![cfg_attr(
     all(feature = "axum", feature = "derive", feature = "sqlx-postgres", feature = "sqlx-sqlite", feature = "sqlx-mysql"),

@@ -8,7 +8,7 @@
 /// [`check_state`](crate::Preconditions::check_state) and a successful compare-and-swap
 /// ([`ExpectedVersion::conclude`](crate::ExpectedVersion::conclude)) make one, and it cannot be
 /// cloned. A write's success response is built from it (with the `axum` feature,
-/// [`Checked::ok`], [`Checked::created`], [`Checked::no_content`], [`Checked::accepted`]), so a
+/// `Checked::ok`, `created`, `no_content` and `accepted` make a `Written`), so a
 /// `#[conditional]` write handler that forgot its check, threw its result away
 /// (`let _ = pre.check(&current);`) or went on after it failed does not compile.
 ///
