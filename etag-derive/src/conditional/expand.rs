@@ -31,11 +31,13 @@ use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Token, Type
 use super::options::Options;
 
 pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
+    // `modifiers` (`default fn`) only exist in impls; an axum handler is a free function.
     let ItemFn {
         mut attrs,
         vis,
         sig,
         block,
+        ..
     } = item_fn;
     let krate = &options.krate;
     let private = quote!(#krate::__private);

@@ -25,7 +25,7 @@ pub(crate) fn check(item_fn: &ItemFn) -> syn::Result<()> {
     }
     // The generated handler is a plain safe Rust `async fn`: keeping these would change what
     // callers must promise, and dropping them would silently change the function's contract.
-    if let Some(unsafety) = &sig.unsafety {
+    if let syn::Safety::Unsafe(unsafety) = &sig.safety {
         problems.push(syn::Error::new(
             unsafety.span,
             "#[conditional] handlers cannot be `unsafe fn`: axum calls handlers as safe \
