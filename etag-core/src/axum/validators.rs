@@ -1,11 +1,14 @@
 //! The validators on a response: `ETag` and `Last-Modified`, an HTTP-date HTTP can express.
 
+use std::convert::Infallible;
 use std::time::{Duration, SystemTime};
 
+use axum::response::{IntoResponseParts, ResponseParts};
 use http::header::{ETAG, LAST_MODIFIED};
 use http::{HeaderMap, HeaderValue};
 
 use crate::entity_tag::EntityTag;
+use crate::precondition::ResourceState;
 
 /// The last second an HTTP-date can express: 9999-12-31T23:59:59Z.
 const LAST_HTTP_DATE: Duration = Duration::from_secs(253_402_300_799);
@@ -44,9 +47,62 @@ pub(crate) fn insert_validators(
     }
 }
 
+/// A present state sets its validators, `ETag` and `Last-Modified`, on a response of any body
+/// type; `Missing` sets nothing. For handlers that answer HTML, bytes or a stream rather than the
+/// JSON [`Tagged`](crate::Tagged) sends:
+///
+/// ```
+/// use axum::response::{Html, IntoResponse, Response};
+/// use etag_core::{EntityTag, PreconditionError, Preconditions, ResourceState};
+///
+/// struct Page { revision: u64, html: String }
+///
+/// async fn page(pre: Preconditions) -> Result<Response, PreconditionError> {
+///     let page = Page { revision: 7, html: "<h1>Hello</h1>".into() };
+///     let state = ResourceState::present(EntityTag::from_version(page.revision), None);
+///     pre.evaluate(&state)?; // 304 or 412 when the conditional headers say so
+///     Ok((state, Html(page.html)).into_response())
+/// }
+/// # let _ = axum::Router::<()>::new().route("/", axum::routing::get(page));
+/// ```
+impl IntoResponseParts for ResourceState {
+    type Error = Infallible;
+
+    fn into_response_parts(self, mut parts: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        if let Self::Present {
+            etag,
+            last_modified,
+        } = &self
+        {
+            insert_validators(parts.headers_mut(), etag, *last_modified);
+        }
+        Ok(parts)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::response::IntoResponse;
+
+    #[test]
+    fn a_state_sets_its_validators_on_any_response() {
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
+        let tag = EntityTag::strong("v7").expect("valid");
+        let response = (ResourceState::present(tag, Some(time)), "plain text").into_response();
+        assert_eq!(response.headers()[ETAG], "\"v7\"");
+        assert_eq!(
+            response.headers()[LAST_MODIFIED],
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+        assert_eq!(
+            response.headers()[http::header::CONTENT_TYPE],
+            "text/plain; charset=utf-8"
+        );
+        let missing = (ResourceState::Missing, "gone").into_response();
+        assert!(missing.headers().get(ETAG).is_none());
+        assert!(missing.headers().get(LAST_MODIFIED).is_none());
+    }
 
     #[test]
     fn formats_imf_fixdate() {
