@@ -59,7 +59,11 @@ impl From<&[u8]> for Opaque {
     fn from(bytes: &[u8]) -> Self {
         if bytes.len() <= INLINE {
             let mut inline = [0; INLINE];
-            inline[..bytes.len()].copy_from_slice(bytes);
+            match bytes.as_array::<INLINE>() {
+                // A derived tag's 32 digits: one fixed-size copy, no call to `memcpy`.
+                Some(whole) => inline = *whole,
+                None => inline[..bytes.len()].copy_from_slice(bytes),
+            }
             // `len <= INLINE = 32` fits a `u8`.
             Self::Inline {
                 len: bytes.len() as u8,
@@ -257,6 +261,15 @@ impl EntityTag {
             weak,
             opaque: opaque.into(),
         })
+    }
+
+    /// A tag from parts a parser has already checked: `opaque` is all `etagc`.
+    pub(crate) fn from_valid_parts(weak: bool, opaque: &[u8]) -> Self {
+        debug_assert!(opaque.iter().all(|&byte| is_etagc(byte)));
+        Self {
+            weak,
+            opaque: opaque.into(),
+        }
     }
 
     /// Is this a weak tag (`W/"…"`)?

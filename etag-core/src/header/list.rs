@@ -3,6 +3,7 @@
 
 use http::{HeaderMap, HeaderName, HeaderValue};
 
+use super::list_scan::well_formed_tags;
 use super::malformed::{MalformedHeader, TagListProblem};
 use super::tag_condition::TagCondition;
 use crate::entity_tag::EntityTag;
@@ -22,6 +23,14 @@ impl ParsedTagList {
     pub(crate) fn from_headers(headers: &HeaderMap, name: &HeaderName) -> Option<Self> {
         let mut lines = headers.get_all(name).iter().peekable();
         lines.peek()?;
+        let all = headers.get_all(name).iter().map(HeaderValue::as_bytes);
+        if let Some(tags) = well_formed_tags(all) {
+            return Some(Self {
+                star: false,
+                tags,
+                problem: None,
+            });
+        }
         let mut parsed = Self::default();
         let mut members = 0usize;
         for line in lines {

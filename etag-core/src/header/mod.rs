@@ -1,5 +1,5 @@
 //! The syntax of the conditional request headers: one file per header, the list syntax they share
-//! in `list`, and what is wrong with one that cannot be parsed in `malformed`. What the headers
+//! in `list` (with `list_scan`, its one-pass reading of well-formed lists), and what is wrong with one that cannot be parsed in `malformed`. What the headers
 //! mean for a request is the `precondition` module's job.
 
 mod date;
@@ -7,6 +7,7 @@ mod if_match;
 mod if_none_match;
 mod if_range;
 mod list;
+mod list_scan;
 mod malformed;
 mod tag_condition;
 mod tag_field;
