@@ -25,7 +25,7 @@
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::sync::Mutex;
+use std::sync::OnceLock;
 
 use axum::extract::FromRequestParts;
 use etag_core::cache::{
@@ -138,8 +138,9 @@ impl<'a> Entry<'a> {
                     lookahead.leave(Looked::Current);
                     return Ok(Some(Validators::Cached(hit)));
                 }
-                // Cached as deleted: the database decides, and a fill needs a ticket of its own.
-                Lookup::Hit(_) => {}
+                // Cached as deleted: the database decides (its 404), and a fill could change
+                // nothing at the entry's own revision.
+                Lookup::Hit(_) => lookahead.leave(Looked::Current),
                 Lookup::Miss(ticket) => lookahead.leave(Looked::Miss(ticket)),
                 // A fill would be refused, or Redis would not answer it either.
                 Lookup::Pending | Lookup::Unavailable => lookahead.leave(Looked::Unfillable),
@@ -155,10 +156,14 @@ impl<'a> Entry<'a> {
     ///
     /// `None` leaves every decision to the handler: without a cache, on a miss, a pending write,
     /// an unreachable Redis, a resource cached as deleted (only the database answers its 404 or
-    /// creates it), and for preconditions on dates alone, which the handler may wait out rather
-    /// than refuse (a date cannot tell a state from one changed within the same second).
+    /// creates it), and whenever an `If-Unmodified-Since` counts (there is no `If-Match`): its
+    /// refusal of a state changed within the same second is one the handler waits out rather
+    /// than sends (a date cannot tell that state from the one the client holds).
     pub async fn write_precheck(&self, pre: &Preconditions) -> Option<Cached> {
-        if pre.if_match().is_none() && pre.if_none_match().is_none() {
+        // Without `If-Match`, an `If-Unmodified-Since` counts (RFC 9110 §13.2.2).
+        if pre.if_match().is_none()
+            && (pre.if_none_match().is_none() || pre.if_unmodified_since().is_some())
+        {
             return None;
         }
         self.cache?
@@ -172,7 +177,8 @@ impl<'a> Entry<'a> {
     /// The ticket for filling the entry from a database read that starts after this returns, if
     /// a fill could change anything: the one the precheck's miss left in `lookahead`, or (when
     /// no precheck ran, for a request without preconditions) the one a lookup made now gives.
-    /// None after a hit: the entry is current, and a write since would refuse the fill anyway.
+    /// None after a hit: the entry holds the revision the read will find (a fill at the same
+    /// revision changes nothing), or a newer write has marked it and would refuse the fill.
     pub async fn fill_ticket(&self, lookahead: Lookahead) -> Option<FillTicket> {
         let shop = self.cache?;
         let looked = match lookahead.into_looked() {
@@ -220,7 +226,7 @@ impl<'a> Entry<'a> {
 /// the handler extracts it empty, [`Entry::precheck`] fills it, [`Entry::fill_ticket`] reads
 /// it), so that the handler makes no Redis call the lookup already made.
 #[derive(Debug, Default)]
-pub struct Lookahead(Mutex<Option<Looked>>);
+pub struct Lookahead(OnceLock<Looked>);
 
 /// What the lookup found, as far as filling goes.
 #[derive(Debug)]
@@ -234,18 +240,13 @@ enum Looked {
 }
 
 impl Lookahead {
+    /// Records what the lookup found; the precheck runs once per request, so there is no second.
     fn leave(&self, looked: Looked) {
-        // A poisoned lock only means another thread panicked mid-store; the value is whole.
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(looked);
+        let _ = self.0.set(looked);
     }
 
     fn into_looked(self) -> Option<Looked> {
-        self.0
-            .into_inner()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0.into_inner()
     }
 }
 

@@ -320,6 +320,35 @@ async fn answers_from_redis_and_writes_replace_the_entry(db: TestDb) {
         .assert_problem(StatusCode::NOT_FOUND);
 }
 
+/// A write guarded by `If-Unmodified-Since` (and an `If-None-Match` that passes) on an order
+/// changed within the same second is one the shop waits out and then writes; the cache, which
+/// knows the order's date, must not refuse it early with the 412 the handler would not send.
+async fn a_date_guarded_write_on_a_fresh_order_is_not_refused_from_the_cache(db: TestDb) {
+    let Some(url) = shared_redis().await else {
+        return;
+    };
+    let shop = cached_shop(&db, &url, &[]);
+    let keys = Cleanup::of(&url, &db).await;
+    let order = json!({"customer": "ada", "items": [{"sku": "apple", "qty": 1}]});
+    let created = shop.json(http::Method::POST, "/orders", &[], &order).await;
+    created.assert_status(StatusCode::CREATED);
+    let path = created.header("location").expect("a Location").to_owned();
+    let id = path.trim_start_matches("/orders/");
+    // POST published the new order, so the write's precheck would hit.
+    let stored = hash(&url, &keys.entry(&format!("order:{id}"))).await;
+    assert!(stored.contains_key("tag"), "{stored:?}");
+    let date = created.last_modified();
+    let headers = [
+        ("if-none-match", "\"not-this-one\""),
+        ("if-unmodified-since", date.as_str()),
+    ];
+    let changed = json!({"customer": "ada", "items": [{"sku": "apple", "qty": 2}]});
+    let put = shop
+        .json(http::Method::PUT, &path, &headers, &changed)
+        .await;
+    put.assert_status(StatusCode::OK);
+}
+
 /// What goes wrong in the middle of the race.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Fault {
@@ -637,4 +666,5 @@ on_both_backends!(
     writers_and_pollers_never_see_an_older_state,
     a_redis_restart_in_the_middle_serves_nothing_stale,
     a_shop_dying_between_commit_and_publish_serves_nothing_stale,
+    a_date_guarded_write_on_a_fresh_order_is_not_refused_from_the_cache,
 );
