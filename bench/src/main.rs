@@ -9,6 +9,9 @@
 //! cargo run --release -p etag-bench --bin loadgen -- --only 7.  # 304s from Redis vs the database
 //! ```
 //!
+//! Scenarios 1 to 5 need nothing but this process; 6 and 7 need PostgreSQL (and pgbench) or Redis
+//! and run only when `--only` names them.
+//!
 //! It starts two instances of the shop in this process on `127.0.0.1` (ports the OS picks) over
 //! one fresh SQLite database in a temporary directory, seeds a small and a large order and cart,
 //! and then runs each scenario: a fixed number of requests at a fixed concurrency per run, the
@@ -87,8 +90,10 @@ struct Options {
     /// Concurrent `If-Match: *` writers of one product in the hostile phase.
     #[arg(long, default_value_t = 600)]
     storm: usize,
-    /// The PostgreSQL server of scenario 6, as a URL to a database that exists; the scenario
-    /// makes a fresh database of its own there and drops it at the end.
+    /// The PostgreSQL server of scenarios 6 and 7, as a URL to a database that exists; they make
+    /// a fresh database of their own there and drop it at the end. pgbench gets the URL on its
+    /// command line, where other users of the machine can see a password: keep that in
+    /// `PGPASSWORD` or `~/.pgpass` instead.
     #[arg(
         long,
         env = "DATABASE_URL",
@@ -133,6 +138,14 @@ impl Options {
         self.variant
             .as_ref()
             .is_none_or(|only| label.contains(only.as_str()))
+    }
+
+    /// Whether `--only` names the scenario called `name`: scenarios that need services beyond
+    /// this process (PostgreSQL and pgbench, Redis) run only when asked for.
+    fn selects_by_name(&self, name: &str) -> bool {
+        self.only
+            .as_ref()
+            .is_some_and(|only| name.contains(only.as_str()))
     }
 
     /// Whether the scenario called `name` is to run.
@@ -206,15 +219,6 @@ async fn run(options: Options) -> Result<(), BoxError> {
     if !rows.is_empty() {
         println!("{}", comparison_table(&rows));
     }
-    if options.selects(CACHE_SCENARIO) {
-        let plan = CachePlan {
-            redis_url: options.redis_url.clone(),
-            postgres: (!options.cache_on_sqlite_only).then(|| options.database_url.clone()),
-            reads: plan,
-        };
-        let rows = cache_scenarios(&plan, CACHE_SCENARIO).await?;
-        println!("{CACHE_SCENARIO}\n\n{}", comparison_table(&rows));
-    }
     if options.selects(WRITES_SCENARIO) {
         conflicting(&app, &options).await?;
     }
@@ -228,7 +232,7 @@ async fn run(options: Options) -> Result<(), BoxError> {
         };
         println!("{}", hostile_clients(plan).await?);
     }
-    if options.selects(POSTGRES_SCENARIO) {
+    if options.selects_by_name(POSTGRES_SCENARIO) {
         let plan = PgPlan {
             admin_url: options.database_url.clone(),
             writers: WRITERS.to_vec(),
@@ -236,6 +240,15 @@ async fn run(options: Options) -> Result<(), BoxError> {
             pgbench: std::time::Duration::from_secs(options.pgbench_seconds.max(1)),
         };
         println!("{}", postgres_writes(&plan).await?);
+    }
+    if options.selects_by_name(CACHE_SCENARIO) {
+        let plan = CachePlan {
+            redis_url: options.redis_url.clone(),
+            postgres: (!options.cache_on_sqlite_only).then(|| options.database_url.clone()),
+            reads: plan,
+        };
+        let rows = cache_scenarios(&plan, CACHE_SCENARIO).await?;
+        println!("{CACHE_SCENARIO}\n\n{}", comparison_table(&rows));
     }
     Ok(())
 }

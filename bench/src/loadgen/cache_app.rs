@@ -79,7 +79,15 @@ impl CacheApp {
         } = self;
         drop(uncached);
         drop(cached);
-        let keys: Vec<String> = conn.keys(format!("{prefix}*")).await?;
+        // SCAN, not KEYS: the Redis may be shared, and KEYS blocks it for all its keys.
+        let keys: Vec<String> = {
+            let mut found = conn.scan_match::<_, String>(format!("{prefix}*")).await?;
+            let mut keys = Vec::new();
+            while let Some(key) = found.next_item().await {
+                keys.push(key?);
+            }
+            keys
+        };
         if !keys.is_empty() {
             let () = conn.del(keys).await?;
         }

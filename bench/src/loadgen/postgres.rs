@@ -70,7 +70,14 @@ impl Line {
 /// its Markdown report.
 pub(crate) async fn postgres_writes(plan: &PgPlan) -> Result<String, BoxError> {
     let database = FreshDatabase::create(&plan.admin_url).await?;
-    let ceilings = ceilings(&database.url, plan).await;
+    // Without the ceiling the shop's numbers have nothing to be measured against: stop first.
+    let ceilings = match ceilings(&database.url, plan).await {
+        Ok(ceilings) => ceilings,
+        Err(error) => {
+            database.drop_database().await?;
+            return Err(error);
+        }
+    };
     let app = match PgApp::start(database.clone()).await {
         Ok(app) => app,
         Err(error) => {
@@ -80,7 +87,7 @@ pub(crate) async fn postgres_writes(plan: &PgPlan) -> Result<String, BoxError> {
     };
     let shops = shop_runs(&app, plan).await;
     app.remove().await?;
-    Ok(report(plan, &ceilings?, &shops?))
+    Ok(report(plan, &ceilings, &shops?))
 }
 
 async fn ceilings(url: &str, plan: &PgPlan) -> Result<Vec<Line>, BoxError> {

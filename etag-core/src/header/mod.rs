@@ -1,6 +1,7 @@
 //! The syntax of the conditional request headers: one file per header, the list syntax they share
-//! in `list` (with `list_scan`, its one-pass reading of well-formed lists), and what is wrong with one that cannot be parsed in `malformed`. What the headers
-//! mean for a request is the `precondition` module's job.
+//! in `list` (with `list_scan`, its one-pass reading of well-formed lists), and what is wrong
+//! with one that cannot be parsed in `malformed`. What the headers mean for a request is the
+//! `precondition` module's job.
 
 mod date;
 mod if_match;

@@ -31,7 +31,8 @@ use syn::{FnArg, GenericArgument, ItemFn, PathArguments, ReturnType, Token, Type
 use super::options::Options;
 
 pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
-    // `modifiers` (`default fn`) only exist in impls; an axum handler is a free function.
+    // `modifiers` holds only `default`, which an `ItemFn` never parses with (`default fn` is for
+    // impls; tests/ui/conditional/fail/default_fn.rs shows the error a user gets).
     let ItemFn {
         mut attrs,
         vis,
