@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use etag_examples::db::Location;
+use etag_examples::db::{Location, database_on_server};
 use etag_examples::store::Store;
 use sqlx::{Connection, PgConnection};
 
@@ -44,7 +44,7 @@ impl FreshDatabase {
         admin.close().await?;
         Ok(Self {
             admin_url: admin_url.to_owned(),
-            url: with_database(admin_url, &name),
+            url: database_on_server(admin_url, &name),
             name,
         })
     }
@@ -126,32 +126,5 @@ impl PgApp {
         drop(servers);
         drop(store);
         database.drop_database().await
-    }
-}
-
-/// `url` with its database (the path) replaced by `name`, keeping any query string.
-fn with_database(url: &str, name: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let query = tail.find('?').map_or("", |start| &tail[start..]);
-    format!("{scheme}://{authority}/{name}{query}")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn replaces_only_the_database() {
-        assert_eq!(
-            with_database("postgres://root@127.0.0.1:5432/postgres", "x"),
-            "postgres://root@127.0.0.1:5432/x"
-        );
-        assert_eq!(
-            with_database("postgresql://u:p@db/main?sslmode=disable", "x"),
-            "postgresql://u:p@db/x?sslmode=disable"
-        );
-        assert_eq!(with_database("postgres://db", "x"), "postgres://db/x");
     }
 }

@@ -64,6 +64,26 @@ impl fmt::Display for Location {
     }
 }
 
+/// The URL of the database `name` on the PostgreSQL server of `url`: `url` with its path
+/// replaced, keeping the credentials and any query string. For tools that make a database of
+/// their own beside the one they were pointed at (the shop's tests, the load generator).
+///
+/// ```
+/// use etag_examples::db::database_on_server;
+///
+/// assert_eq!(
+///     database_on_server("postgres://root@127.0.0.1:5432/postgres?sslmode=disable", "scratch"),
+///     "postgres://root@127.0.0.1:5432/scratch?sslmode=disable"
+/// );
+/// ```
+pub fn database_on_server(url: &str, name: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let query = tail.find('?').map_or("", |start| &tail[start..]);
+    format!("{scheme}://{authority}/{name}{query}")
+}
+
 /// The URL with the password of its user-info part replaced by `***`, so it can be logged.
 pub(crate) fn without_password(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
@@ -83,6 +103,23 @@ pub(crate) fn without_password(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_database_on_the_same_server_replaces_only_the_path() {
+        assert_eq!(
+            database_on_server("postgres://root@127.0.0.1:5432/postgres", "x"),
+            "postgres://root@127.0.0.1:5432/x"
+        );
+        assert_eq!(
+            database_on_server("postgresql://u:p@db/main?sslmode=disable", "x"),
+            "postgresql://u:p@db/x?sslmode=disable"
+        );
+        assert_eq!(database_on_server("postgres://db", "x"), "postgres://db/x");
+        assert_eq!(
+            database_on_server("postgres://db?a=1", "x"),
+            "postgres://db/x?a=1"
+        );
+    }
 
     #[test]
     fn urls_are_postgres_and_everything_else_a_file() {

@@ -25,5 +25,5 @@ pub(crate) mod sqlite;
 
 pub(crate) use error::{Abort, Failure};
 pub use error::{BoxError, DbError, WriteError};
-pub use location::{InvalidLocation, Location};
+pub use location::{InvalidLocation, Location, database_on_server};
 pub(crate) use retry::{Retries, RetryPolicy};

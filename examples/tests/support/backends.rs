@@ -148,7 +148,7 @@ impl PgTestDatabase {
         let name = format!("etag_test_{}", random_suffix());
         Self {
             admin: admin.to_owned(),
-            url: with_database(admin, &name),
+            url: etag_examples::db::database_on_server(admin, &name),
             name,
         }
     }
@@ -216,15 +216,6 @@ fn random_suffix() -> String {
     let mixed =
         RandomState::new().hash_one((nanos, std::process::id(), std::thread::current().id()));
     format!("{mixed:016x}")
-}
-
-/// `url` with its database (the path) replaced by `name`, keeping any query string.
-fn with_database(url: &str, name: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("postgres", url));
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let query = tail.find('?').map_or("", |start| &tail[start..]);
-    format!("{scheme}://{authority}/{name}{query}")
 }
 
 /// Runs each listed `async fn name(db: TestDb)` twice: as `sqlite::name` on a fresh file and as
