@@ -231,7 +231,8 @@ pub struct Lookahead(OnceLock<Looked>);
 /// What the lookup found, as far as filling goes.
 #[derive(Debug)]
 enum Looked {
-    /// A hit on a present resource: the entry is current, a fill would change nothing.
+    /// A hit (on a present or a deleted resource): the entry is current, a fill would change
+    /// nothing.
     Current,
     /// A miss, with the ticket for filling after the database read.
     Miss(FillTicket),
