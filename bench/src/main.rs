@@ -26,12 +26,14 @@
 mod loadgen {
     pub(crate) mod bench_app;
     pub(crate) mod bench_routes;
+    pub(crate) mod body_hash;
     pub(crate) mod cache;
     pub(crate) mod cache_app;
     pub(crate) mod compare;
     pub(crate) mod cpu;
     pub(crate) mod driver;
     pub(crate) mod hostile;
+    pub(crate) mod peers;
     pub(crate) mod pg_app;
     pub(crate) mod pgbench;
     pub(crate) mod postgres;
@@ -156,6 +158,9 @@ impl Options {
     }
 }
 
+/// The name of the peer scenario, as `--only` matches it.
+const PEERS_SCENARIO: &str = "8. peers";
+
 /// The name of the conflicting-writes scenario, as `--only` matches it.
 const WRITES_SCENARIO: &str = "4. conflicting writes";
 
@@ -199,7 +204,12 @@ async fn run(options: Options) -> Result<(), BoxError> {
     );
 
     let mut rows = Vec::new();
-    let reads = loadgen::reads::scenarios(&client, fixture)?;
+    let mut reads = loadgen::reads::scenarios(&client, fixture)?;
+    if options.selects(PEERS_SCENARIO) {
+        reads.extend(
+            loadgen::peers::scenarios(&client, PEERS_SCENARIO, &fixture.large_order).await?,
+        );
+    }
     for mut scenario in reads
         .into_iter()
         .filter(|scenario| options.selects(&scenario.name))
@@ -218,6 +228,23 @@ async fn run(options: Options) -> Result<(), BoxError> {
     }
     if !rows.is_empty() {
         println!("{}", comparison_table(&rows));
+    }
+    if options.selects(PEERS_SCENARIO) {
+        let order = app.fresh_order().await?;
+        println!("{PEERS_SCENARIO}: a PUT with a stale If-Match\n");
+        println!("| route | status | the order then holds the stale write |\n|---|--:|---|");
+        for (route, status, overwritten) in loadgen::peers::stale_puts(&client, &order).await? {
+            println!(
+                "| {route} | {} | {} |",
+                status.as_u16(),
+                if overwritten {
+                    "yes: a lost update"
+                } else {
+                    "no"
+                }
+            );
+        }
+        println!();
     }
     if options.selects(WRITES_SCENARIO) {
         conflicting(&app, &options).await?;

@@ -96,10 +96,15 @@ impl BenchApp {
     /// Creates a new small order for one conflicting-writes run, so that each run starts from the
     /// same state whatever ran before.
     pub(crate) async fn fresh_write_target(&self) -> Result<WriteTarget, BoxError> {
+        Ok(WriteTarget::order(&self.fresh_order().await?))
+    }
+
+    /// Creates a new small order no other scenario touches, and returns its id.
+    pub(crate) async fn fresh_order(&self) -> Result<String, BoxError> {
         let run = self.write_targets.fetch_add(1, Ordering::Relaxed);
         let id = format!("bench-writes-{run}");
         put_order(&self.store, &id, SMALL_ITEMS).await?;
-        Ok(WriteTarget::order(&id))
+        Ok(id)
     }
 }
 

@@ -9,7 +9,8 @@
 //!   without a precheck, deciding after loading the resource and computing its tag;
 //! - `/bench/precheck/orders/{id}`: `#[conditional(precheck = …)]` deciding from the order's
 //!   stored tag and date, exactly as the shop's own `GET /orders/{id}` does;
-//! - `/bench/early-tag/carts/{id}`: `#[conditional(precheck = …)]` reading only the version.
+//! - `/bench/early-tag/carts/{id}`: `#[conditional(precheck = …)]` reading only the version;
+//! - `/bench/body-hash/orders/{id}`: the peer, a body-hashing ETag middleware (`body_hash`).
 //!
 //! The shop's own routes carry its middleware (request log, revalidation headers); these do
 //! not, so that two variants differ in their handler alone.
@@ -47,7 +48,8 @@ pub(crate) fn routes(state: BenchState) -> Router {
         .route("/bench/precheck/orders/{id}", get(precheck_order))
         .route("/bench/conditional/carts/{id}", get(conditional_cart))
         .route("/bench/early-tag/carts/{id}", get(early_tag_cart))
-        .with_state(state)
+        .with_state(state.clone())
+        .merge(super::body_hash::routes(state))
 }
 
 /// A GET as one writes it without the attribute, serializing with `serde_json::to_vec` as
@@ -171,7 +173,7 @@ async fn early_tag_cart(
 }
 
 /// Why a bench read answers with an error.
-enum ReadError {
+pub(crate) enum ReadError {
     NotFound,
     Database(DbError),
 }
@@ -185,7 +187,7 @@ impl IntoResponse for ReadError {
     }
 }
 
-fn load<T>(found: Result<Option<T>, DbError>) -> Result<T, ReadError> {
+pub(crate) fn load<T>(found: Result<Option<T>, DbError>) -> Result<T, ReadError> {
     found
         .map_err(ReadError::Database)?
         .ok_or(ReadError::NotFound)

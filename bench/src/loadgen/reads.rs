@@ -117,7 +117,7 @@ fn early_tag_vs_loading(client: &HttpClient, cart: &Seeded) -> Result<ReadScenar
 
 /// A variant that GETs `uri`, with `If-None-Match` when given.
 /// Expects 304 when the tag is sent (it is the current one), 200 otherwise.
-fn get(label: &'static str, uri: Uri, if_none_match: Option<HeaderValue>) -> Variant {
+pub(crate) fn get(label: &'static str, uri: Uri, if_none_match: Option<HeaderValue>) -> Variant {
     let expected = if if_none_match.is_some() {
         StatusCode::NOT_MODIFIED
     } else {
