@@ -7,10 +7,11 @@
 //! cargo run --release -p etag-bench --bin loadgen -- --only 5.  # normal traffic vs hostile clients
 //! cargo run --release -p etag-bench --bin loadgen -- --only 6.  # conflicting writes on PostgreSQL
 //! cargo run --release -p etag-bench --bin loadgen -- --only 7.  # 304s from Redis vs the database
+//! cargo run --release -p etag-bench --bin loadgen -- --only 8.  # against a body-hash middleware
 //! ```
 //!
-//! Scenarios 1 to 5 need nothing but this process; 6 and 7 need PostgreSQL (and pgbench) or Redis
-//! and run only when `--only` names them.
+//! Scenarios 1 to 5 and 8 need nothing but this process; 6 and 7 need PostgreSQL (and pgbench)
+//! or Redis and run only when `--only` names them.
 //!
 //! It starts two instances of the shop in this process on `127.0.0.1` (ports the OS picks) over
 //! one fresh SQLite database in a temporary directory, seeds a small and a large order and cart,
