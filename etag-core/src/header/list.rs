@@ -21,10 +21,10 @@ impl ParsedTagList {
     /// commas outside quoted strings and skipping empty elements (§5.6.1). Returns `None` when the
     /// field is absent.
     pub(crate) fn from_headers(headers: &HeaderMap, name: &HeaderName) -> Option<Self> {
-        let mut lines = headers.get_all(name).iter().peekable();
-        lines.peek()?;
-        let all = headers.get_all(name).iter().map(HeaderValue::as_bytes);
-        if let Some(tags) = well_formed_tags(all) {
+        // One lookup of the field; its lines are read by the fast scan and, if it declines, again.
+        let lines = headers.get_all(name);
+        lines.iter().next()?;
+        if let Some(tags) = well_formed_tags(lines.iter().map(HeaderValue::as_bytes)) {
             return Some(Self {
                 star: false,
                 tags,
@@ -33,7 +33,7 @@ impl ParsedTagList {
         }
         let mut parsed = Self::default();
         let mut members = 0usize;
-        for line in lines {
+        for line in &lines {
             for member in split_list(line.as_bytes()) {
                 members += 1;
                 if member == b"*" {
