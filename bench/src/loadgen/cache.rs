@@ -7,8 +7,7 @@
 
 use std::net::SocketAddr;
 
-use axum::http::header::IF_NONE_MATCH;
-use axum::http::{HeaderValue, Request, StatusCode, Uri};
+use axum::http::{Request, StatusCode, Uri};
 use etag_examples::db::Location;
 use http_body_util::Full;
 
@@ -17,6 +16,7 @@ use super::cache_app::{CacheApp, INSTANCES_EACH};
 use super::compare::{Plan, Variant, compare};
 use super::driver::{BoxError, HttpClient};
 use super::pg_app::FreshDatabase;
+use super::reads::get_spread;
 use super::report::ComparisonRow;
 
 /// Where the scenario runs.
@@ -125,14 +125,14 @@ fn variants(app: &CacheApp, order: &Seeded) -> Result<Vec<Variant>, BoxError> {
     let path = format!("/orders/{}", order.id);
     let (uncached, cached) = (uris(&app.uncached(), &path)?, uris(&app.cached(), &path)?);
     Ok(vec![
-        get("200, full load (no cache)", uncached.clone(), None),
-        get(
+        get_spread("200, full load (no cache)", uncached.clone(), None),
+        get_spread(
             "304 from the database precheck (no cache)",
             uncached,
             Some(order.etag.clone()),
         ),
-        get("304 from Redis", cached.clone(), Some(order.etag.clone())),
-        get("200 with the cache (hit, then full load)", cached, None),
+        get_spread("304 from Redis", cached.clone(), Some(order.etag.clone())),
+        get_spread("200 with the cache (hit, then full load)", cached, None),
     ])
 }
 
@@ -141,21 +141,4 @@ fn uris(addrs: &[SocketAddr], path: &str) -> Result<Vec<Uri>, BoxError> {
         .iter()
         .map(|addr| Ok(format!("http://{addr}{path}").parse()?))
         .collect()
-}
-
-/// A variant that GETs the order through `uris` in turn, with `If-None-Match` when given:
-/// expects 304 then (the tag is current), 200 otherwise.
-fn get(label: &'static str, uris: Vec<Uri>, if_none_match: Option<HeaderValue>) -> Variant {
-    let expected = if if_none_match.is_some() {
-        StatusCode::NOT_MODIFIED
-    } else {
-        StatusCode::OK
-    };
-    Variant::new(label, expected, move |index| {
-        let mut request = Request::get(uris[index % uris.len()].clone());
-        if let Some(tag) = &if_none_match {
-            request = request.header(IF_NONE_MATCH, tag.clone());
-        }
-        Ok(request.body(Full::default())?)
-    })
 }

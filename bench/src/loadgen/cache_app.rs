@@ -2,7 +2,7 @@
 //! instances of each on one database, seeded with a small and a large order.
 
 use etag_core::cache::redis::{self, AsyncCommands};
-use etag_examples::cache::{ShopCache, prefix};
+use etag_examples::cache::{Kind, ShopCache, key, prefix};
 use etag_examples::db::Location;
 use etag_examples::store::Store;
 
@@ -64,7 +64,8 @@ impl CacheApp {
     /// The entity tag Redis holds for the order `id`, if it holds one.
     pub(crate) async fn cached_tag(&self, id: &str) -> Result<Option<String>, BoxError> {
         let mut conn = self.redis().await?;
-        let entry = format!("{}{{order:{id}}}:v", self.prefix);
+        // The validators hash of the entry (`etag_core::cache`'s key layout: `P{K}:v`).
+        let entry = format!("{}{{{}}}:v", self.prefix, key(Kind::Order, id));
         Ok(conn.hget(entry, "tag").await?)
     }
 

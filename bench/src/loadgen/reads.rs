@@ -118,13 +118,22 @@ fn early_tag_vs_loading(client: &HttpClient, cart: &Seeded) -> Result<ReadScenar
 /// A variant that GETs `uri`, with `If-None-Match` when given.
 /// Expects 304 when the tag is sent (it is the current one), 200 otherwise.
 pub(crate) fn get(label: &'static str, uri: Uri, if_none_match: Option<HeaderValue>) -> Variant {
+    get_spread(label, vec![uri], if_none_match)
+}
+
+/// [`get`] with its requests spread over `uris` in turn (several instances of one server).
+pub(crate) fn get_spread(
+    label: &'static str,
+    uris: Vec<Uri>,
+    if_none_match: Option<HeaderValue>,
+) -> Variant {
     let expected = if if_none_match.is_some() {
         StatusCode::NOT_MODIFIED
     } else {
         StatusCode::OK
     };
-    Variant::new(label, expected, move |_| {
-        let mut request = Request::get(uri.clone());
+    Variant::new(label, expected, move |index| {
+        let mut request = Request::get(uris[index % uris.len()].clone());
         if let Some(tag) = &if_none_match {
             request = request.header(IF_NONE_MATCH, tag.clone());
         }
