@@ -27,8 +27,11 @@ use crate::entity_tag::EntityTag;
 /// assert_eq!(Cart { version: 4 }.etag().to_string(), "\"4\"");
 /// ```
 ///
-/// References and smart pointers delegate to the value inside, and so does `Some(value)`; `None`
-/// is a resource that does not exist (see [`exists`](Self::exists)). Sequences (`Vec`, slices,
+/// References and smart pointers delegate to the value inside. `Option` is not `Versioned`: a
+/// resource that does not exist has no validators, so say what `None` means where it happens
+/// ([`ResourceState::of_option`](crate::ResourceState::of_option) evaluates it as missing; a
+/// `#[conditional]` handler or precheck may return an `Option`, where `None` is a 404 or "let the
+/// handler decide"). Sequences (`Vec`, slices,
 /// arrays, `VecDeque`) get a collection tag that combines their items' tags in order, so a listing's
 /// tag changes whenever any item changes, or the order does; it is weak if any item's tag is weak.
 /// A sequence has no modification time: the latest of its items' would not move when an item is
@@ -42,13 +45,6 @@ pub trait Versioned {
     fn last_modified(&self) -> Option<SystemTime> {
         None
     }
-
-    /// Whether the value is a current representation at all. `Option::None` is the one value
-    /// that says no: preconditions evaluate it as a missing resource (`If-Match: *` fails,
-    /// `If-None-Match: *` passes), and a response made from it is a 404. Every other value exists.
-    fn exists(&self) -> bool {
-        true
-    }
 }
 
 macro_rules! delegate_versioned {
@@ -60,9 +56,6 @@ macro_rules! delegate_versioned {
             }
             fn last_modified(&self) -> Option<SystemTime> {
                 (**self).last_modified()
-            }
-            fn exists(&self) -> bool {
-                (**self).exists()
             }
         }
     )*};
@@ -82,27 +75,6 @@ impl<T: Versioned + ToOwned + ?Sized> Versioned for Cow<'_, T> {
     }
     fn last_modified(&self) -> Option<SystemTime> {
         self.as_ref().last_modified()
-    }
-    fn exists(&self) -> bool {
-        self.as_ref().exists()
-    }
-}
-
-/// `Some(value)` is the value; `None` is a resource that does not exist: preconditions evaluate it
-/// as [`ResourceState::Missing`](crate::ResourceState::Missing), and a response made from it is a
-/// 404. (Its `etag()`, the tag of an empty collection, is never sent.)
-impl<T: Versioned> Versioned for Option<T> {
-    fn etag(&self) -> EntityTag {
-        match self {
-            Some(value) => value.etag(),
-            None => combine_tags(std::iter::empty()),
-        }
-    }
-    fn last_modified(&self) -> Option<SystemTime> {
-        self.as_ref().and_then(Versioned::last_modified)
-    }
-    fn exists(&self) -> bool {
-        self.as_ref().is_some_and(Versioned::exists)
     }
 }
 
@@ -157,7 +129,6 @@ mod tests {
             <&Item as Versioned>::last_modified(&&item),
             item.last_modified()
         );
-        assert_eq!(Some(Item("a", false, 1)).etag(), item.etag());
     }
 
     #[test]
@@ -174,14 +145,13 @@ mod tests {
     }
 
     #[test]
-    fn sequences_and_none_use_the_collection_tag() {
+    fn sequences_use_the_collection_tag() {
         let a = EntityTag::strong("a").expect("valid");
         let b = EntityTag::weak("b").expect("valid");
         let expected = combine_tags([a.clone(), b.clone()]);
         assert_eq!(vec![a.clone(), b.clone()].etag(), expected);
         assert_eq!([a.clone(), b.clone()].etag(), expected);
         assert_eq!(VecDeque::from([a, b]).etag(), expected);
-        assert_eq!(None::<Item>.etag(), combine_tags([]));
     }
 
     #[test]
@@ -192,14 +162,5 @@ mod tests {
                 .etag()
                 .is_weak()
         );
-    }
-
-    #[test]
-    fn none_does_not_exist_but_an_empty_collection_does() {
-        assert!(!None::<Item>.exists());
-        assert!(!Some(None::<Item>).exists());
-        assert!(Some(Item("a", false, 1)).exists());
-        assert!(Vec::<Item>::new().exists());
-        assert!(!Arc::new(None::<Item>).exists());
     }
 }

@@ -968,25 +968,31 @@ fn if_range_is_evaluated_only_with_range_on_get() {
 }
 
 #[test]
-fn none_is_evaluated_as_a_missing_resource() {
+fn of_option_evaluates_none_as_a_missing_resource() {
     // §13.1.1 / §13.1.2: `*` asks whether a current representation exists; `None` is none.
     let put = |name: HeaderName| {
         let mut headers = HeaderMap::new();
         headers.insert(name, HeaderValue::from_static("*"));
         Preconditions::parse(&Method::PUT, &headers).expect("valid")
     };
-    let missing: Option<EntityTag> = None;
-    let present = Some(EntityTag::strong("abc").expect("valid"));
+    let tag = EntityTag::strong("abc").expect("valid");
+    let missing = ResourceState::of_option(None::<&EntityTag>);
+    let present = ResourceState::of_option(Some(&tag));
+    assert_eq!(missing, ResourceState::Missing);
+    assert_eq!(present, ResourceState::of(&tag));
     let failed_on = |outcome: Result<Checked, PreconditionError>| match outcome {
         Err(PreconditionError::Failed { condition, .. }) => Some(condition),
         Ok(_) => None,
         Err(other) => panic!("expected 412 or a pass, got {other:?}"),
     };
-    assert_eq!(failed_on(put(IF_MATCH).check(&missing)), Some(IF_MATCH));
-    assert_eq!(failed_on(put(IF_MATCH).check(&present)), None);
-    assert_eq!(failed_on(put(IF_NONE_MATCH).check(&missing)), None);
     assert_eq!(
-        failed_on(put(IF_NONE_MATCH).check(&present)),
+        failed_on(put(IF_MATCH).check_state(&missing)),
+        Some(IF_MATCH)
+    );
+    assert_eq!(failed_on(put(IF_MATCH).check_state(&present)), None);
+    assert_eq!(failed_on(put(IF_NONE_MATCH).check_state(&missing)), None);
+    assert_eq!(
+        failed_on(put(IF_NONE_MATCH).check_state(&present)),
         Some(IF_NONE_MATCH)
     );
 }

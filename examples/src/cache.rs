@@ -26,6 +26,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::OnceLock;
+use std::time::SystemTime;
 
 use axum::extract::FromRequestParts;
 use etag_core::cache::{
@@ -134,13 +135,21 @@ impl<'a> Entry<'a> {
     ) -> Result<Option<Validators<T>>, E> {
         if let Some(shop) = self.cache {
             match shop.cache.lookup(&self.key).await {
-                Lookup::Hit(hit) if hit.exists() => {
+                Lookup::Hit(hit) => {
                     lookahead.leave(Looked::Current);
-                    return Ok(Some(Validators::Cached(hit)));
+                    if let ResourceState::Present {
+                        etag,
+                        last_modified,
+                    } = hit.into_state()
+                    {
+                        return Ok(Some(Validators::Cached {
+                            etag,
+                            last_modified,
+                        }));
+                    }
+                    // Cached as deleted: the database decides (its 404), and a fill could
+                    // change nothing at the entry's own revision.
                 }
-                // Cached as deleted: the database decides (its 404), and a fill could change
-                // nothing at the entry's own revision.
-                Lookup::Hit(_) => lookahead.leave(Looked::Current),
                 Lookup::Miss(ticket) => lookahead.leave(Looked::Miss(ticket)),
                 // A fill would be refused, or Redis would not answer it either.
                 Lookup::Pending | Lookup::Unavailable => lookahead.leave(Looked::Unfillable),
@@ -305,8 +314,13 @@ impl PendingWrite {
 /// What a GET's precheck decides from: validators from the cache, or the database's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Validators<T> {
-    /// A cache hit.
-    Cached(Cached),
+    /// A cache hit on a present resource.
+    Cached {
+        /// The cached tag.
+        etag: EntityTag,
+        /// The cached modification time.
+        last_modified: Option<SystemTime>,
+    },
     /// Read from the database.
     Stored(T),
 }
@@ -314,22 +328,15 @@ pub enum Validators<T> {
 impl<T: Versioned> Versioned for Validators<T> {
     fn etag(&self) -> EntityTag {
         match self {
-            Self::Cached(cached) => cached.etag(),
+            Self::Cached { etag, .. } => etag.clone(),
             Self::Stored(stored) => stored.etag(),
         }
     }
 
-    fn last_modified(&self) -> Option<std::time::SystemTime> {
+    fn last_modified(&self) -> Option<SystemTime> {
         match self {
-            Self::Cached(cached) => cached.last_modified(),
+            Self::Cached { last_modified, .. } => *last_modified,
             Self::Stored(stored) => stored.last_modified(),
-        }
-    }
-
-    fn exists(&self) -> bool {
-        match self {
-            Self::Cached(cached) => Versioned::exists(cached),
-            Self::Stored(stored) => stored.exists(),
         }
     }
 }

@@ -279,6 +279,24 @@ async fn a_missing_resource_is_404_whatever_the_preconditions() {
 }
 
 #[tokio::test]
+async fn a_handler_returning_none_is_a_404_whatever_the_preconditions() {
+    // RFC 9110 §13.2.1: preconditions apply to a response that would otherwise be a 2xx; a
+    // missing resource has no validators to send or to match `*` against.
+    let app = router(Shop::with_order(1, 3));
+    for headers in [
+        vec![],
+        vec![("if-none-match", "*")],
+        vec![("if-match", "*")],
+        vec![("if-none-match", "W/\"3\"")],
+    ] {
+        let reply = get(&app, "/summaries/2", &headers).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{headers:?}");
+        assert_eq!(reply.header("content-type"), Some("application/problem+json"));
+        assert_eq!(reply.header("etag"), None, "{headers:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_weak_tag_never_matches_if_match() {
     let app = router(Shop::with_order(1, 3));
     let plain = get(&app, "/summaries/1", &[]).await;

@@ -155,6 +155,7 @@ mod sealed {
 ///
 /// - **Reads** (GET, HEAD): the current state, a value that is `Versioned + Serialize` (sent as
 ///   JSON), or a [`Tagged`] one (to set a status or headers). Its validators decide 304 / 412.
+///   An `Option` of such a value answers `None` with a 404.
 /// - **Writes** (PUT, PATCH, POST, DELETE, …): a [`Written`], which only a
 ///   [`Checked`](crate::Checked) proof can build: the write evaluated the request's
 ///   preconditions against the state it replaced, and they passed.
@@ -210,6 +211,26 @@ impl<T: Versioned + Serialize> IntoConditionalResponse for Tagged<T> {
         refuse: fn(PreconditionError) -> Response,
     ) -> Response {
         self.evaluate(pre).into_response_refusing_with(refuse)
+    }
+}
+
+// `Option` is not `Versioned`, so this does not overlap the impl for `T`.
+impl<T: Versioned + Serialize> sealed::Sealed for Option<T> {}
+impl<T: Versioned + Serialize> IntoConditionalResponse for Option<T> {
+    const PROVES_A_WRITE: bool = false;
+
+    /// `None` is a 404 whatever the preconditions say (RFC 9110 §13.2.1: they apply to a
+    /// response that would otherwise be a 2xx).
+    fn into_conditional_response(
+        self,
+        pre: &Preconditions,
+        refuse: fn(PreconditionError) -> Response,
+    ) -> Response {
+        match self {
+            Some(value) => value.into_conditional_response(pre, refuse),
+            None => ProblemDetails::new(StatusCode::NOT_FOUND, "The resource does not exist.")
+                .into_response(),
+        }
     }
 }
 

@@ -2,14 +2,14 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::{EntityTag, ResourceState, Versioned};
+use crate::{EntityTag, ResourceState};
 
 /// Validators found in the cache: the state of the resource at a revision.
 ///
-/// It is [`Versioned`], so `Option<Cached>` (what [`Lookup::into_hit`](super::Lookup::into_hit)
-/// gives) is a `#[conditional(precheck = …)]` result: `None` runs the handler. A resource cached
-/// as missing does not [exist](Versioned::exists) and prechecks as `ResourceState::Missing`; where
-/// the method would not create the resource, keep it out of the precheck with
+/// With `axum`, `Option<Cached>` (what [`Lookup::into_hit`](super::Lookup::into_hit) gives) is a
+/// `#[conditional(precheck = …)]` result: `None` runs the handler, a hit prechecks as its
+/// [state](Self::state). A resource cached as missing prechecks as `ResourceState::Missing`;
+/// where the method would not create the resource, keep it out of the precheck with
 /// `.filter(Cached::exists)` so the handler answers (with its 404).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cached {
@@ -39,24 +39,17 @@ impl Cached {
     }
 }
 
-impl Versioned for Cached {
-    fn etag(&self) -> EntityTag {
-        match &self.state {
-            ResourceState::Present { etag, .. } => etag.clone(),
-            // Never sent: a value that does not exist is evaluated as missing.
-            ResourceState::Missing => None::<EntityTag>.etag(),
-        }
+#[cfg(feature = "axum")]
+impl crate::PrecheckResult for Cached {
+    fn into_current_state(self) -> Result<Option<ResourceState>, axum::response::Response> {
+        Ok(Some(self.state))
     }
+}
 
-    fn last_modified(&self) -> Option<SystemTime> {
-        match &self.state {
-            ResourceState::Present { last_modified, .. } => *last_modified,
-            ResourceState::Missing => None,
-        }
-    }
-
-    fn exists(&self) -> bool {
-        Cached::exists(self)
+#[cfg(feature = "axum")]
+impl crate::PrecheckResult for Option<Cached> {
+    fn into_current_state(self) -> Result<Option<ResourceState>, axum::response::Response> {
+        Ok(self.map(Cached::into_state))
     }
 }
 
@@ -183,7 +176,6 @@ mod tests {
         );
         let missing = round_trip(3, ResourceState::Missing).expect("decodes");
         assert!(!missing.exists());
-        assert!(!Versioned::exists(&missing));
     }
 
     #[test]

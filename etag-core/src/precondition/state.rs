@@ -32,14 +32,9 @@ impl ResourceState {
         }
     }
 
-    /// The state of a value: its validators, or `Missing` when it does not
-    /// [exist](Versioned::exists) (`None`).
+    /// The state of a present value: its validators.
     pub fn of<T: Versioned + ?Sized>(value: &T) -> Self {
-        if value.exists() {
-            Self::present(value.etag(), value.last_modified())
-        } else {
-            Self::Missing
-        }
+        Self::present(value.etag(), value.last_modified())
     }
 
     /// `Missing` for `None`, the value's validators for `Some`.
