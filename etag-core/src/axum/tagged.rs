@@ -110,7 +110,9 @@ impl<T> Tagged<T> {
         }
     }
 
-    /// Answers with `status` instead of 200 (for example `201 Created` after a create).
+    /// Answers with `status` instead of 200 (for example `201 Created` after a create). With
+    /// 204, 205 or 304 the response has no body and no `Content-Type`, only the validators and
+    /// the headers set here.
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self
@@ -200,25 +202,42 @@ pub(crate) fn full_response<T: Serialize>(
     etag: &EntityTag,
     last_modified: Option<SystemTime>,
 ) -> Response {
-    let body = match serde_json::to_vec(value) {
-        Ok(body) => body,
-        Err(error) => {
-            tracing::error!(%error, "etag_core::Tagged: the response value failed to serialize");
-            return ProblemDetails::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The server could not serialize the response.",
-            )
-            .into_response();
+    let body = if has_no_content(status) {
+        // Nothing is sent, so nothing is serialized or labelled.
+        headers.remove(CONTENT_TYPE);
+        Body::empty()
+    } else {
+        match serde_json::to_vec(value) {
+            Ok(body) => {
+                if !headers.contains_key(CONTENT_TYPE) {
+                    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                }
+                Body::from(body)
+            }
+            Err(error) => {
+                tracing::error!(%error, "etag_core::Tagged: the response value failed to serialize");
+                return ProblemDetails::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "The server could not serialize the response.",
+                )
+                .into_response();
+            }
         }
     };
-    if !headers.contains_key(CONTENT_TYPE) {
-        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    }
     insert_validators(&mut headers, etag, last_modified);
-    let mut response = Response::new(Body::from(body));
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     *response.headers_mut() = headers;
     response
+}
+
+/// Statuses that never carry content: 204 No Content and 205 Reset Content (RFC 9110 §15.3.5,
+/// §15.3.6), and 304 Not Modified (§15.4.5).
+fn has_no_content(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT | StatusCode::NOT_MODIFIED
+    )
 }
 
 /// `Json<T>` has the validators of the `T` inside.
@@ -268,6 +287,24 @@ mod tests {
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
         assert_eq!(response.headers()[CONTENT_TYPE], crate::PROBLEM_JSON);
         assert!(response.headers().get(ETAG).is_none());
+    }
+
+    #[test]
+    fn a_status_without_content_sends_validators_and_no_body() {
+        for status in [
+            StatusCode::NO_CONTENT,
+            StatusCode::RESET_CONTENT,
+            StatusCode::NOT_MODIFIED,
+        ] {
+            let response = Tagged::new(MustNotSerialize)
+                .with_status(status)
+                .with_header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                .into_response();
+            assert_eq!(response.status(), status);
+            assert_eq!(response.headers()[ETAG], "\"9\"");
+            assert!(response.headers().get(CONTENT_TYPE).is_none(), "{status}");
+            assert_eq!(response.body().size_hint().exact(), Some(0));
+        }
     }
 
     #[test]
@@ -321,7 +358,7 @@ mod tests {
 
     impl Serialize for MustNotSerialize {
         fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
-            panic!("a 304 must not serialize the body");
+            panic!("a response without content must not serialize the value");
         }
     }
 
