@@ -49,6 +49,40 @@ pub(crate) fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     Ok(())
 }
 
+/// Parses `key = value` where the value is Rust (an expression, a type, a path), not a string.
+/// A missing value is recorded as "`key` needs {what}, like `key = {example}`"; a quoted one as
+/// "`key` takes {what}, not a string: write `key = …` without the quotes" (serde's attributes
+/// quote their values; these do not). `None` when a message was recorded.
+pub(crate) fn unquoted_value<T: syn::parse::Parse>(
+    cx: &mut Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    what: &str,
+    example: &str,
+) -> syn::Result<Option<T>> {
+    let key = key_name(&meta.path);
+    if !meta.input.peek(Token![=]) {
+        skip_value(meta)?;
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{key}` needs {what}, like `{key} = {example}`"),
+        );
+        return Ok(None);
+    }
+    let value = meta.value()?;
+    if value.peek(LitStr) {
+        let literal: LitStr = value.parse()?;
+        cx.error_spanned_by(
+            &literal,
+            format!(
+                "`{key}` takes {what}, not a string: write `{key} = {}` without the quotes",
+                literal.value()
+            ),
+        );
+        return Ok(None);
+    }
+    value.parse().map(Some)
+}
+
 /// Checks that a flag key has no value (`skip`, not `skip = true`): otherwise records "`key`
 /// takes no value" and skips the value.
 pub(crate) fn flag(cx: &mut Ctxt, attr: Attr, meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
@@ -190,6 +224,40 @@ mod tests {
               `#[conditional(crate = \"::etag_core\")]`"
             ]
         );
+    }
+
+    #[test]
+    fn rust_values_parse_and_quoted_or_missing_ones_say_what_to_write() {
+        let mut values = Vec::new();
+        let found = messages(
+            quote!(
+                precheck = db.version(id),
+                precheck = "db.version(id)",
+                precheck,
+                next
+            ),
+            |cx, meta| {
+                values.push(unquoted_value::<syn::Expr>(
+                    cx,
+                    meta,
+                    "an expression",
+                    "f(id)",
+                )?);
+                Ok(())
+            },
+        );
+        assert_eq!(
+            found,
+            [
+                "`precheck` takes an expression, not a string: write \
+                 `precheck = db.version(id)` without the quotes",
+                "`precheck` needs an expression, like `precheck = f(id)`",
+                "`next` needs an expression, like `next = f(id)`",
+            ]
+        );
+        let first = values[0].as_ref().map(|expr| quote!(#expr).to_string());
+        assert_eq!(first.as_deref(), Some("db . version (id)"));
+        assert!(values[1..].iter().all(Option::is_none));
     }
 
     #[test]

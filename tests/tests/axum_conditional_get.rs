@@ -291,7 +291,10 @@ async fn a_handler_returning_none_is_a_404_whatever_the_preconditions() {
     ] {
         let reply = get(&app, "/summaries/2", &headers).await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{headers:?}");
-        assert_eq!(reply.header("content-type"), Some("application/problem+json"));
+        assert_eq!(
+            reply.header("content-type"),
+            Some("application/problem+json")
+        );
         assert_eq!(reply.header("etag"), None, "{headers:?}");
     }
 }

@@ -89,6 +89,8 @@ impl<const REQUIRE: bool, E> ConditionalRequest<REQUIRE, E> {
 )]
 pub trait ConditionalError: From<PreconditionError> + IntoResponse {}
 
+// Not recommended: a type missing both traits gets one error (this trait's), not one per trait.
+#[diagnostic::do_not_recommend]
 impl<E: From<PreconditionError> + IntoResponse> ConditionalError for E {}
 
 /// A refusal, through the handler's error type. A 304 is no error and has no body to format, so
@@ -165,10 +167,10 @@ mod sealed {
 /// routed for an unsafe method: it could write without a proof.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be returned from a `#[conditional]` handler",
-    label = "the response must carry the resource's validators",
-    note = "a read returns the resource itself (`Order`, a `Versioned + Serialize` type, sent as \
-            JSON) or `Tagged<Order>` to set the status or headers; not `Json<Order>` or \
-            `(StatusCode, Order)`",
+    label = "not a `Versioned + Serialize` resource, a `Tagged` one, or a `Written`",
+    note = "a read returns the resource itself (`Order`, a type that is both `Versioned` and \
+            `Serialize`, sent as JSON), `Option<Order>` (`None` is a 404) or `Tagged<Order>` to \
+            set the status or headers; not `Json<Order>` or `(StatusCode, Order)`",
     note = "a write returns `Written<Order>`, made from the proof its check gives: \
             `pre.check(&current)?.ok(new_order)`, `.created(new_order, location)`, \
             `.no_content()` for a DELETE",
@@ -189,6 +191,9 @@ pub trait IntoConditionalResponse: sealed::Sealed {
 }
 
 impl<T: Versioned + Serialize> sealed::Sealed for T {}
+// Not recommended: `(StatusCode, Order)` gets this trait's one error, not a second about its
+// missing `Serialize`.
+#[diagnostic::do_not_recommend]
 impl<T: Versioned + Serialize> IntoConditionalResponse for T {
     const PROVES_A_WRITE: bool = false;
 

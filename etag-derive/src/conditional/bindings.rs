@@ -11,6 +11,8 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::ToTokens;
 use syn::{Expr, FnArg, ItemFn, Pat};
 
+use crate::ctxt::Ctxt;
+
 /// Keywords that can stand alone in an expression.
 const KEYWORDS: &[&str] = &[
     "as", "async", "await", "break", "const", "continue", "crate", "else", "false", "for", "if",
@@ -19,7 +21,7 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// An error for each lower-case name the precheck uses as a value that no argument binds.
-pub(crate) fn check_precheck(item_fn: &ItemFn, precheck: &Expr) -> syn::Result<()> {
+pub(crate) fn check_precheck(cx: &mut Ctxt, item_fn: &ItemFn, precheck: &Expr) {
     let bound = bindings(item_fn);
     let mut problems = Vec::new();
     free_names(precheck.to_token_stream(), &mut |ident| {
@@ -35,22 +37,15 @@ pub(crate) fn check_precheck(item_fn: &ItemFn, precheck: &Expr) -> syn::Result<(
         let names: Vec<String> = bound.iter().map(|name| format!("`{name}`")).collect();
         format!("it binds {}", names.join(", "))
     };
-    let mut errors = problems.into_iter().map(|(name, span)| {
-        syn::Error::new(
+    for (name, span) in problems {
+        cx.syn_error(syn::Error::new(
             span,
             format!(
                 "`{name}` is not an argument of this handler: the precheck runs before the body \
                  and can use only the bindings of the handler's arguments ({listed}); extract \
                  what it needs, like `Path(id): Path<u64>`"
             ),
-        )
-    });
-    match errors.next() {
-        None => Ok(()),
-        Some(mut first) => {
-            first.extend(errors);
-            Err(first)
-        }
+        ));
     }
 }
 
@@ -146,10 +141,11 @@ mod tests {
     fn unknown(item: TokenStream, precheck: TokenStream) -> Vec<String> {
         let item_fn: ItemFn = syn::parse2(item).expect("a function");
         let precheck: Expr = syn::parse2(precheck).expect("an expression");
-        match check_precheck(&item_fn, &precheck) {
-            Ok(()) => Vec::new(),
-            Err(errors) => errors.into_iter().map(|error| error.to_string()).collect(),
-        }
+        let mut cx = Ctxt::default();
+        check_precheck(&mut cx, &item_fn, &precheck);
+        cx.into_error()
+            .map(|errors| errors.into_iter().map(|error| error.to_string()).collect())
+            .unwrap_or_default()
     }
 
     fn handler() -> TokenStream {

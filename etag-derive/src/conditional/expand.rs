@@ -224,7 +224,7 @@ mod tests {
     use super::*;
 
     fn expand(args: TokenStream, item: TokenStream) -> String {
-        let options = super::super::options::parse(args).expect("valid options");
+        let options = super::super::options::parse_valid(args);
         let item_fn: ItemFn = syn::parse2(item).expect("a function");
         handler(&options, item_fn).to_string()
     }

@@ -3,22 +3,23 @@
 use syn::spanned::Spanned;
 use syn::{ItemFn, ReturnType, Type};
 
+use crate::ctxt::Ctxt;
+
 /// axum implements `Handler` for up to 16 extractors; the attribute injects one.
 const MAX_ARGUMENTS: usize = 15;
 
-/// Checks the handler, reporting every problem in one error.
-pub(crate) fn check(item_fn: &ItemFn) -> syn::Result<()> {
+/// Checks the handler, recording every problem in `cx`.
+pub(crate) fn check(cx: &mut Ctxt, item_fn: &ItemFn) {
     let sig = &item_fn.sig;
-    let mut problems = Vec::new();
 
     if sig.asyncness.is_none() {
-        problems.push(syn::Error::new(
+        cx.syn_error(syn::Error::new(
             sig.fn_token.span,
             "#[conditional] handlers must be `async fn`: add `async` before `fn`",
         ));
     }
     if let Some(constness) = &sig.constness {
-        problems.push(syn::Error::new(
+        cx.syn_error(syn::Error::new(
             constness.span,
             "#[conditional] handlers cannot be `const fn`",
         ));
@@ -26,69 +27,61 @@ pub(crate) fn check(item_fn: &ItemFn) -> syn::Result<()> {
     // The generated handler is a plain safe Rust `async fn`: keeping these would change what
     // callers must promise, and dropping them would silently change the function's contract.
     if let syn::Safety::Unsafe(unsafety) = &sig.safety {
-        problems.push(syn::Error::new(
+        cx.syn_error(syn::Error::new(
             unsafety.span,
             "#[conditional] handlers cannot be `unsafe fn`: axum calls handlers as safe \
              functions; remove `unsafe` and use an `unsafe { … }` block inside the body",
         ));
     }
     if let Some(abi) = &sig.abi {
-        problems.push(syn::Error::new_spanned(
+        cx.error_spanned_by(
             abi,
             "#[conditional] handlers cannot have an `extern` ABI: axum handlers are Rust \
              `async fn`s; remove the `extern` qualifier",
-        ));
+        );
     }
     if let Some(receiver) = sig.receiver() {
-        problems.push(syn::Error::new_spanned(
+        cx.error_spanned_by(
             receiver,
             "#[conditional] handlers cannot take `self`: make it a free function and pass what \
              it needs through `State`",
-        ));
+        );
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
-        problems.push(syn::Error::new_spanned(
+        cx.error_spanned_by(
             &sig.generics,
             "#[conditional] does not support generic handlers: axum handlers need concrete \
              types, and the generated handler could not name them; write one handler per type",
-        ));
+        );
     }
     if let Some(variadic) = &sig.variadic {
-        problems.push(syn::Error::new(
+        cx.syn_error(syn::Error::new(
             variadic.span(),
             "#[conditional] handlers cannot be variadic",
         ));
     }
     if sig.inputs.len() > MAX_ARGUMENTS {
-        problems.push(syn::Error::new_spanned(
+        cx.error_spanned_by(
             &sig.inputs,
             format!(
                 "#[conditional] handlers take at most {MAX_ARGUMENTS} arguments: axum allows 16 \
                  and the attribute adds one; group extractors in a tuple, like \
                  `(a, b): (ExtractorA, ExtractorB)`"
             ),
-        ));
+        );
     }
     match &sig.output {
-        ReturnType::Default => problems.push(syn::Error::new(
+        ReturnType::Default => cx.syn_error(syn::Error::new(
             sig.paren_token.span.close(),
             "#[conditional] handlers must return the resource: a `Versioned + Serialize` value, \
              a `Tagged<T>`, or a `Result` of either, like `-> Result<Order, ApiError>`",
         )),
-        ReturnType::Type(_, ty) if contains_impl_trait(ty) => problems.push(syn::Error::new_spanned(
+        ReturnType::Type(_, ty) if contains_impl_trait(ty) => cx.error_spanned_by(
             ty,
             "#[conditional] needs the handler's concrete return type, not `impl Trait`: name the \
              type, like `-> Result<Order, ApiError>`",
-        )),
+        ),
         ReturnType::Type(..) => {}
-    }
-    let mut problems = problems.into_iter();
-    match problems.next() {
-        None => Ok(()),
-        Some(mut first) => {
-            first.extend(problems);
-            Err(first)
-        }
     }
 }
 
@@ -118,10 +111,11 @@ mod tests {
 
     fn problems(item: proc_macro2::TokenStream) -> Vec<String> {
         let item_fn: ItemFn = syn::parse2(item).expect("a function");
-        match check(&item_fn) {
-            Ok(()) => Vec::new(),
-            Err(errors) => errors.into_iter().map(|error| error.to_string()).collect(),
-        }
+        let mut cx = Ctxt::default();
+        check(&mut cx, &item_fn);
+        cx.into_error()
+            .map(|errors| errors.into_iter().map(|error| error.to_string()).collect())
+            .unwrap_or_default()
     }
 
     #[test]

@@ -15,6 +15,8 @@ mod options;
 use proc_macro2::TokenStream;
 use syn::ItemFn;
 
+use crate::ctxt::Ctxt;
+
 /// The attribute's entry point: `args` are the tokens inside `#[conditional(…)]`.
 pub(crate) fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
     let item_fn: ItemFn = match syn::parse2(item.clone()) {
@@ -27,31 +29,15 @@ pub(crate) fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
             return with_errors(item, error);
         }
     };
-    let options = options::parse(args);
-    let mut checked = handler::check(&item_fn);
-    if let Ok(Some(precheck)) = options.as_ref().map(|options| options.precheck.as_ref())
-        && let Err(unbound) = bindings::check_precheck(&item_fn, precheck)
-    {
-        match &mut checked {
-            Err(all) => all.combine(unbound),
-            Ok(()) => checked = Err(unbound),
-        }
+    let mut cx = Ctxt::default();
+    let options = options::parse(&mut cx, args);
+    handler::check(&mut cx, &item_fn);
+    if let Some(precheck) = &options.precheck {
+        bindings::check_precheck(&mut cx, &item_fn, precheck);
     }
-    match (options, checked) {
-        (Ok(options), Ok(())) => expand::handler(&options, item_fn),
-        (options, checked) => {
-            let mut errors = options.err();
-            if let Err(error) = checked {
-                match &mut errors {
-                    Some(all) => all.combine(error),
-                    None => errors = Some(error),
-                }
-            }
-            let error = errors.unwrap_or_else(|| {
-                syn::Error::new(proc_macro2::Span::call_site(), "#[conditional] failed")
-            });
-            with_errors(quote::quote!(#item_fn), error)
-        }
+    match cx.into_error() {
+        None => expand::handler(&options, item_fn),
+        Some(errors) => with_errors(quote::quote!(#item_fn), errors),
     }
 }
 

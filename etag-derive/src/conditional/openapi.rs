@@ -240,7 +240,7 @@ mod tests {
     use super::*;
 
     fn rewritten(options: TokenStream, output: TokenStream, path_args: TokenStream) -> String {
-        let options = super::super::options::parse(options).expect("valid options");
+        let options = super::super::options::parse_valid(options);
         let output_ty: Type = syn::parse2(output).expect("a type");
         let mut attrs: Vec<Attribute> = vec![syn::parse_quote!(#[utoipa::path(#path_args)])];
         document(&mut attrs, &options, &output_ty);
@@ -337,7 +337,7 @@ mod tests {
 
     #[test]
     fn other_attributes_are_left_alone() {
-        let options = super::super::options::parse(quote!()).expect("valid options");
+        let options = super::super::options::parse_valid(quote!());
         let output_ty: Type = syn::parse_quote!(Order);
         let mut attrs: Vec<Attribute> = vec![syn::parse_quote!(#[path(get)])];
         document(&mut attrs, &options, &output_ty);

@@ -3,10 +3,10 @@
 //! The helpers shared with `#[conditional]` are in `attr_util`.
 
 use syn::meta::ParseNestedMeta;
-use syn::{Attribute, Ident, Meta, Token};
+use syn::{Attribute, Ident, Meta};
 
 use super::symbol::{self, CONTAINER_KEYS, ETAG_ATTR, FIELD_KEYS};
-use crate::attr_util::{self, crate_path, flag, list, set_once, skip_value};
+use crate::attr_util::{self, crate_path, flag, list, set_once, skip_value, unquoted_value};
 use crate::ctxt::Ctxt;
 
 /// `#[etag(...)]` on the struct or enum.
@@ -151,32 +151,19 @@ pub(crate) fn field(cx: &mut Ctxt, attrs: &[Attribute]) -> FieldAttrs {
 
 /// Parses `with = path::to::function`. A quoted path (serde's style) gets told to drop the quotes.
 fn with_path(cx: &mut Ctxt, meta: &ParseNestedMeta<'_>) -> syn::Result<Option<syn::Path>> {
-    let expected = "expected `with = path::to::function`: a function taking a reference to the \
-                    field and returning what to hash instead, like \
-                    `#[etag(with = etag_core::canonical::sorted)]`";
-    if !meta.input.peek(Token![=]) {
-        skip_value(meta)?;
-        cx.error_spanned_by(&meta.path, expected);
-        return Ok(None);
-    }
-    let value = meta.value()?;
-    if value.peek(syn::LitStr) {
-        let literal: syn::LitStr = value.parse()?;
-        cx.error_spanned_by(
-            &literal,
-            format!(
-                "write the function's path without quotes: `with = {}`",
-                literal.value()
-            ),
-        );
-        return Ok(None);
-    }
-    match value.parse::<syn::Expr>()? {
-        syn::Expr::Path(path) if path.qself.is_none() => Ok(Some(path.path)),
-        other => {
-            cx.error_spanned_by(other, expected);
+    const WHAT: &str = "the path of a function taking a reference to the field and returning \
+                        what to hash instead";
+    const EXAMPLE: &str = "etag_core::canonical::sorted";
+    match unquoted_value::<syn::Expr>(cx, meta, WHAT, EXAMPLE)? {
+        Some(syn::Expr::Path(path)) if path.qself.is_none() => Ok(Some(path.path)),
+        Some(other) => {
+            cx.error_spanned_by(
+                other,
+                format!("`with` takes {WHAT}, like `with = {EXAMPLE}`"),
+            );
             Ok(None)
         }
+        None => Ok(None),
     }
 }
 

@@ -29,4 +29,9 @@ async fn get_order(Path(id): Path<u64>) -> axum::Json<Order> {
     axum::Json(Order { version: id })
 }
 
+#[conditional]
+async fn get_order_with_status(Path(id): Path<u64>) -> (http::StatusCode, Order) {
+    (http::StatusCode::OK, Order { version: id })
+}
+
 fn main() {}
