@@ -4,8 +4,12 @@
 //!
 //! ```text
 //! cargo bench -p etag-tests --bench tag_list --no-run
-//! valgrind --tool=callgrind target/release/deps/tag_list-* MEMBERS ITERATIONS
+//! valgrind --tool=callgrind target/release/deps/tag_list-* MEMBERS ITERATIONS [handoff]
 //! ```
+//!
+//! With `handoff`, each parsed `Preconditions` is also cloned twice, as a `#[conditional]`
+//! handler's are (one kept for the response, one for the handler's own argument): what the
+//! list costs under the attribute.
 //!
 //! Run without valgrind it prints the wall time per member, for a rough look.
 
@@ -24,6 +28,7 @@ fn main() {
         .collect();
     let members = numbers.first().copied().unwrap_or(1_000);
     let iterations = numbers.get(1).copied().unwrap_or(1_000);
+    let handoff = std::env::args().any(|arg| arg == "handoff");
 
     // Derived-tag shaped members (32 hex digits), none of them the current one.
     let list = (0..members)
@@ -41,6 +46,15 @@ fn main() {
     let start = Instant::now();
     for _ in 0..iterations {
         let pre = Preconditions::parse(&Method::GET, black_box(&headers)).expect("parses");
+        if handoff {
+            // The attribute's own copy stays with it; one goes into the request's extensions,
+            // and the handler's `Preconditions` argument is made from that one.
+            let in_extensions = black_box(pre.clone());
+            let argument = black_box(in_extensions.clone());
+            black_box(argument.evaluate(black_box(&current))).expect("no member matches: a 200");
+            drop(black_box((pre, in_extensions)));
+            continue;
+        }
         black_box(pre.evaluate(black_box(&current))).expect("no member matches: a 200");
     }
     let per_member = start.elapsed().as_secs_f64() * 1e9 / (iterations * members.max(1)) as f64;

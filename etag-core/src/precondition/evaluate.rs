@@ -2,6 +2,7 @@
 //! the §13.1.5 `If-Range` decision. [`Preconditions`](crate::Preconditions) holds the parsed
 //! [`Conditions`] and calls these functions from its methods.
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use http::{Method, header};
@@ -17,8 +18,11 @@ use crate::method::{ignores_preconditions, is_get_or_head};
 #[derive(Debug, Clone)]
 pub(crate) struct Conditions {
     pub(crate) method: Method,
-    pub(crate) if_match: Option<TagCondition>,
-    pub(crate) if_none_match: Option<TagCondition>,
+    // Shared, not copied, when the preconditions are cloned: `#[conditional]` hands the parsed
+    // ones to the handler's `Preconditions` and keeps them for the response, and a list may hold
+    // a thousand tags.
+    pub(crate) if_match: Option<Arc<TagCondition>>,
+    pub(crate) if_none_match: Option<Arc<TagCondition>>,
     pub(crate) if_modified_since: Option<SystemTime>,
     pub(crate) if_unmodified_since: Option<SystemTime>,
     pub(crate) if_range: Option<IfRange>,

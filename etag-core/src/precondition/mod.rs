@@ -11,6 +11,7 @@ pub(crate) mod evaluate;
 mod expected_version;
 mod state;
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use http::{HeaderMap, Method, header};
@@ -71,13 +72,13 @@ impl Preconditions {
         }
         let conditions = &mut pre.conditions;
         if let Some(parsed) = ParsedTagList::from_headers(headers, &header::IF_MATCH) {
-            conditions.if_match = Some(parsed.strict(&header::IF_MATCH)?);
+            conditions.if_match = Some(Arc::new(parsed.strict(&header::IF_MATCH)?));
         }
         if let Some(parsed) = ParsedTagList::from_headers(headers, &header::IF_NONE_MATCH) {
             conditions.if_none_match = if is_get_or_head(method) {
-                parsed.lenient()
+                parsed.lenient().map(Arc::new)
             } else {
-                Some(parsed.strict(&header::IF_NONE_MATCH)?)
+                Some(Arc::new(parsed.strict(&header::IF_NONE_MATCH)?))
             };
         }
         conditions.if_modified_since = single_date(headers, &header::IF_MODIFIED_SINCE);
@@ -205,12 +206,12 @@ impl Preconditions {
 
     /// The parsed `If-Match` condition, if any.
     pub fn if_match(&self) -> Option<&TagCondition> {
-        self.conditions.if_match.as_ref()
+        self.conditions.if_match.as_deref()
     }
 
     /// The usable `If-None-Match` condition, if any.
     pub fn if_none_match(&self) -> Option<&TagCondition> {
-        self.conditions.if_none_match.as_ref()
+        self.conditions.if_none_match.as_deref()
     }
 
     /// The `If-Modified-Since` date, if present and valid.
