@@ -13,12 +13,12 @@
 //!         Err(refusal) => return refusal,                 // a read handler asked to write
 //!     };
 //!     if let Some(early) = precheck(&__etag_request, EXPR) { return early; }
-//!     let output = (async move || -> R BODY)().await;
+//!     let output: R = async move { let output: R = BODY; output }.await;
 //!     respond(__etag_request, output)
 //! }
 //! ```
 //! The injected argument comes first, so axum runs it before every other extractor. `BODY` keeps
-//! its own `return` and `?` (they now leave the closure, whose return type is `R`). Only `admit`
+//! its own `return` and `?` (they now leave the async block, whose output is `R`). Only `admit`
 //! names the bounds `R` must meet, so a return type that does not fit is reported once, at the
 //! return type.
 
@@ -119,7 +119,14 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             };
             #precheck
             #deferred
-            let __etag_output = (async move || -> #output_ty #block)().await;
+            // An async block rather than a typed async closure: a body whose value does not fit
+            // `R` is then reported at the offending expression, not as a mismatch of two
+            // "async closure body" types.
+            let __etag_output: #output_ty = async move {
+                let __etag_output: #output_ty = #block;
+                __etag_output
+            }
+            .await;
             __etag_respond(__etag_request, __etag_output)
         }
     }
@@ -254,7 +261,7 @@ mod tests {
             .find(":: etag_core :: __private :: admit_result :: < _ , _ , true ,")
             .expect("the admission");
         let body = expanded
-            .find("(async move || -> Result < T , E > { body (pre , input) }) ()")
+            .find("let __etag_output : Result < T , E > = { body (pre , input) } ;")
             .expect("the body");
         assert!(
             admit < body,
