@@ -143,9 +143,13 @@ pub use versioned::Versioned;
 
 #[cfg(feature = "axum")]
 pub use self::axum::{
-    ConditionalError, IntoConditionalResponse, NoContent, PrecheckResult, ReadsNoBody, Tagged,
-    WriteResponse, Written,
+    ConditionalError, IntoConditionalResponse, NoContent, PrecheckResult, Tagged, Written,
 };
+// Named in compile errors (so at the root, where rustc prints them by their bare names), never
+// used by hand: hidden from the docs.
+#[cfg(feature = "axum")]
+#[doc(hidden)]
+pub use self::axum::{ReadsNoBody, WriteResponse};
 
 #[cfg(feature = "compression")]
 pub use coding::{CodingTags, CodingTagsLayer};

@@ -272,7 +272,8 @@ impl<X: IntoConditionalResponse, E: IntoResponse> IntoConditionalResponse for Re
     }
 }
 
-/// What `#[conditional(require)]` asks of the handler's return type: a write's.
+/// What `#[conditional(require)]` asks of the handler's return type: a write's. Only its compile
+/// error is of use, so it is hidden from the docs.
 #[diagnostic::on_unimplemented(
     message = "`require` is for write handlers, and `{Self}` is what a read returns",
     label = "`require` answers 428 to a write without a precondition",
@@ -373,7 +374,7 @@ pub fn precheck<const REQUIRE: bool, E: ConditionalError>(
 }
 
 /// What every argument of a `#[conditional]` handler but the last must be: an extractor that
-/// reads only the request head.
+/// reads only the request head. Only its compile error is of use, so it is hidden from the docs.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` must be the last argument of this `#[conditional]` handler",
     label = "this extractor reads the request body, or is not an extractor for this state",
