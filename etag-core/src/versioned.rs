@@ -31,11 +31,13 @@ use crate::entity_tag::EntityTag;
 /// resource that does not exist has no validators, so say what `None` means where it happens
 /// ([`ResourceState::of_option`](crate::ResourceState::of_option) evaluates it as missing; a
 /// `#[conditional]` handler or precheck may return an `Option`, where `None` is a 404 or "let the
-/// handler decide"). Sequences (`Vec`, slices,
-/// arrays, `VecDeque`) get a collection tag that combines their items' tags in order, so a listing's
-/// tag changes whenever any item changes, or the order does; it is weak if any item's tag is weak.
-/// A sequence has no modification time: the latest of its items' would not move when an item is
-/// removed, so it could not be trusted for `If-Modified-Since` / `If-Unmodified-Since`.
+/// handler decide").
+///
+/// Sequences (`Vec`, slices, arrays, `VecDeque`) get a collection tag that combines their items'
+/// tags in order, so a listing's tag changes whenever any item changes, or the order does; it is
+/// weak if any item's tag is weak. A sequence has no modification time: the latest of its items'
+/// would not move when an item is removed, so it could not be trusted for `If-Modified-Since` /
+/// `If-Unmodified-Since`.
 pub trait Versioned {
     /// The entity tag of the current representation.
     fn etag(&self) -> EntityTag;
