@@ -1,29 +1,18 @@
 //! The validators on a response: `ETag` and `Last-Modified`, an HTTP-date HTTP can express.
 
 use std::convert::Infallible;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use axum::response::{IntoResponseParts, ResponseParts};
+use http::HeaderMap;
 use http::header::{ETAG, LAST_MODIFIED};
-use http::{HeaderMap, HeaderValue};
 
 use crate::entity_tag::EntityTag;
+use crate::header::http_date;
 use crate::precondition::ResourceState;
 
-/// The last second an HTTP-date can express: 9999-12-31T23:59:59Z.
-const LAST_HTTP_DATE: Duration = Duration::from_secs(253_402_300_799);
-
-/// `time` as an IMF-fixdate, or `None` when HTTP dates cannot express it (before 1970 or after
-/// the year 9999), in which case the response simply has no `Last-Modified`.
-pub(crate) fn http_date(time: SystemTime) -> Option<HeaderValue> {
-    let since_epoch = time.duration_since(SystemTime::UNIX_EPOCH).ok()?;
-    if since_epoch > LAST_HTTP_DATE {
-        return None;
-    }
-    HeaderValue::from_str(&httpdate::fmt_http_date(time)).ok()
-}
-
-/// Sets `ETag` and, when there is one that HTTP can express, `Last-Modified`.
+/// Sets `ETag` and, when there is one that HTTP can express, `Last-Modified` (a time before
+/// 1970 or after 9999 is simply not sent).
 ///
 /// A modification time in the future is sent as the current time: RFC 9110 §8.8.2.1 forbids a
 /// `Last-Modified` later than the message's origination. The evaluator still compares against the
@@ -82,8 +71,11 @@ impl IntoResponseParts for ResourceState {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::time::Duration;
+
     use axum::response::IntoResponse;
+
+    use super::*;
 
     #[test]
     fn a_state_sets_its_validators_on_any_response() {
@@ -105,15 +97,6 @@ mod tests {
     }
 
     #[test]
-    fn formats_imf_fixdate() {
-        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777);
-        assert_eq!(
-            http_date(time).expect("in range"),
-            "Sun, 06 Nov 1994 08:49:37 GMT"
-        );
-    }
-
-    #[test]
     fn last_modified_is_never_later_than_now() {
         let mut headers = HeaderMap::new();
         let tag = EntityTag::strong("a").expect("valid");
@@ -128,18 +111,5 @@ mod tests {
         let after = SystemTime::now();
         let second = Duration::from_secs(1);
         assert!(sent + second > before && sent <= after, "sent {sent:?}");
-    }
-
-    #[test]
-    fn out_of_range_dates_are_omitted_not_panics() {
-        assert_eq!(
-            http_date(SystemTime::UNIX_EPOCH - Duration::from_secs(1)),
-            None
-        );
-        assert_eq!(
-            http_date(SystemTime::UNIX_EPOCH + LAST_HTTP_DATE + Duration::from_secs(1)),
-            None
-        );
-        assert!(http_date(SystemTime::UNIX_EPOCH + LAST_HTTP_DATE).is_some());
     }
 }

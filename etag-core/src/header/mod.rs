@@ -13,6 +13,9 @@ mod malformed;
 mod tag_condition;
 mod tag_field;
 
+// The response's `Last-Modified` is written like a client's `If-Range` date.
+#[cfg(feature = "axum")]
+pub(crate) use date::http_date;
 pub(crate) use date::single_date;
 pub use if_match::IfMatch;
 pub use if_none_match::IfNoneMatch;
