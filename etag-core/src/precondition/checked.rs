@@ -46,6 +46,12 @@
 /// assert!(replace(&doc, &pre, "second").is_err());
 /// # Ok::<(), PreconditionError>(())
 /// ```
+///
+/// What no type can see is *which* value was checked. A handler that writes first and then
+/// checks the state it wrote compiles; it checks the wrong state, so its `If-Match` never matches
+/// (the client holds the old tag) and every such write is answered 412 although it landed, which
+/// the handler's first test shows. Check before writing, on what the write replaces, or let the
+/// database check ([`ExpectedVersion`](crate::ExpectedVersion) in the statement's `WHERE`).
 #[derive(Debug)]
 #[must_use = "a write can only answer success with this proof: build the response from it \
               (`checked.ok(new_state)`, `checked.no_content()`, …)"]
