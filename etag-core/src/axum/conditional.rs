@@ -291,6 +291,13 @@ impl<X: WriteResponse, E> WriteResponse for Result<X, E> {}
 #[doc(hidden)]
 pub fn require_is_for_writes<R: WriteResponse>() {}
 
+/// A value of the handler's return type for the expansion's never-taken `if false` branch, which
+/// names the type of the async block the body runs in before rustc checks the body's `return`s.
+#[doc(hidden)]
+pub fn handler_output<R>() -> R {
+    unreachable!("the branch that names the handler's output type is never taken")
+}
+
 /// The compile-time check behind `error = E`, spanned at the type.
 #[doc(hidden)]
 pub fn error_type_is_usable<E: ConditionalError>() {}

@@ -13,7 +13,11 @@
 //!         Err(refusal) => return refusal,                 // a read handler asked to write
 //!     };
 //!     if let Some(early) = precheck(&__etag_request, EXPR) { return early; }
-//!     let output: R = async move { let output: R = BODY; output }.await;
+//!     let output: R = async move {
+//!         if false { return handler_output::<R>(); }      // names the block's output type
+//!         let output: R = BODY;
+//!         output
+//!     }.await;
 //!     respond(__etag_request, output)
 //! }
 //! ```
@@ -119,10 +123,14 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             };
             #precheck
             #deferred
-            // An async block rather than a typed async closure: a body whose value does not fit
-            // `R` is then reported at the offending expression, not as a mismatch of two
-            // "async closure body" types.
+            // The body runs in an async block whose output is named before the body is checked
+            // (the `if false` return, never taken), and its value is a typed `let`: a `return`
+            // or a final value that does not fit `R` is reported at the user's expression, not
+            // over the whole body as a mismatch of two async block types.
             let __etag_output: #output_ty = async move {
+                if false {
+                    return #private::handler_output::<#output_ty>();
+                }
                 let __etag_output: #output_ty = #block;
                 __etag_output
             }
