@@ -300,6 +300,20 @@ async fn a_handler_returning_none_is_a_404_whatever_the_preconditions() {
 }
 
 #[tokio::test]
+async fn an_optional_tagged_read_keeps_its_headers_or_is_a_404() {
+    let app = router(Shop::with_order(1, 3));
+    let found = get(&app, "/optional/orders/1", &[("if-none-match", "\"3\"")]).await;
+    assert_eq!(found.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(found.header("cache-control"), Some("private, max-age=60"));
+    let missing = get(&app, "/optional/orders/2", &[("if-none-match", "*")]).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        missing.header("content-type"),
+        Some("application/problem+json")
+    );
+}
+
+#[tokio::test]
 async fn a_weak_tag_never_matches_if_match() {
     let app = router(Shop::with_order(1, 3));
     let plain = get(&app, "/summaries/1", &[]).await;

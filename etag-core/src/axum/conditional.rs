@@ -157,7 +157,7 @@ mod sealed {
 ///
 /// - **Reads** (GET, HEAD): the current state, a value that is `Versioned + Serialize` (sent as
 ///   JSON), or a [`Tagged`] one (to set a status or headers). Its validators decide 304 / 412.
-///   An `Option` of such a value answers `None` with a 404.
+///   An `Option` of either answers `None` with a 404.
 /// - **Writes** (PUT, PATCH, POST, DELETE, …): a [`Written`], which only a
 ///   [`Checked`](crate::Checked) proof can build: the write evaluated the request's
 ///   preconditions against the state it replaced, and they passed.
@@ -169,8 +169,8 @@ mod sealed {
     message = "`{Self}` cannot be returned from a `#[conditional]` handler",
     label = "not a `Versioned + Serialize` resource, a `Tagged` one, or a `Written`",
     note = "a read returns the resource itself (`Order`, a type that is both `Versioned` and \
-            `Serialize`, sent as JSON), `Option<Order>` (`None` is a 404) or `Tagged<Order>` to \
-            set the status or headers; not `Json<Order>` or `(StatusCode, Order)`",
+            `Serialize`, sent as JSON) or `Tagged<Order>` to set the status or headers, or an \
+            `Option` of either (`None` is a 404); not `Json<Order>` or `(StatusCode, Order)`",
     note = "a write returns `Written<Order>`, made from the proof its check gives: \
             `pre.check(&current)?.ok(new_order)`, `.created(new_order, location)`, \
             `.no_content()` for a DELETE",
@@ -219,24 +219,37 @@ impl<T: Versioned + Serialize> IntoConditionalResponse for Tagged<T> {
     }
 }
 
-// `Option` is not `Versioned`, so this does not overlap the impl for `T`.
-impl<T: Versioned + Serialize> sealed::Sealed for Option<T> {}
-impl<T: Versioned + Serialize> IntoConditionalResponse for Option<T> {
-    const PROVES_A_WRITE: bool = false;
+/// `None` is a 404 whatever the preconditions say (RFC 9110 §13.2.1: they apply to a response
+/// that would otherwise be a 2xx).
+fn missing() -> Response {
+    ProblemDetails::new(StatusCode::NOT_FOUND, "The resource does not exist.").into_response()
+}
 
-    /// `None` is a 404 whatever the preconditions say (RFC 9110 §13.2.1: they apply to a
-    /// response that would otherwise be a 2xx).
-    fn into_conditional_response(
-        self,
-        pre: &Preconditions,
-        refuse: fn(PreconditionError) -> Response,
-    ) -> Response {
-        match self {
-            Some(value) => value.into_conditional_response(pre, refuse),
-            None => ProblemDetails::new(StatusCode::NOT_FOUND, "The resource does not exist.")
-                .into_response(),
+macro_rules! optional_read {
+    ($($(#[$doc:meta])* impl for $ty:ty;)*) => {$(
+        impl<T: Versioned + Serialize> sealed::Sealed for Option<$ty> {}
+        $(#[$doc])*
+        impl<T: Versioned + Serialize> IntoConditionalResponse for Option<$ty> {
+            const PROVES_A_WRITE: bool = false;
+
+            fn into_conditional_response(
+                self,
+                pre: &Preconditions,
+                refuse: fn(PreconditionError) -> Response,
+            ) -> Response {
+                match self {
+                    Some(read) => read.into_conditional_response(pre, refuse),
+                    None => missing(),
+                }
+            }
         }
-    }
+    )*};
+}
+
+// Neither `Option` nor `Tagged` is `Versioned`, so these do not overlap the impl for `T`.
+optional_read! {
+    impl for T;
+    impl for Tagged<T>;
 }
 
 // Every `Written` that is a response (the new state as JSON, or `NoContent`) proves a write.

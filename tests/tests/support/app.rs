@@ -225,6 +225,16 @@ async fn get_summary(State(shop): State<Shop>, Path(id): Path<u64>) -> Option<Su
     })
 }
 
+/// `Option<Tagged<_>>`: headers on the found order, the library's 404 for `None`.
+#[conditional]
+async fn get_order_or_none(State(shop): State<Shop>, Path(id): Path<u64>) -> Option<Tagged<Order>> {
+    let orders = shop.orders.read().await;
+    orders
+        .get(&id)
+        .cloned()
+        .map(|order| cache_headers(Tagged::new(order)))
+}
+
 /// GET with the cheap precheck: a 304 or 412 never runs the body.
 #[conditional(precheck = shop.version_of(id).await)]
 async fn get_order_prechecked(
@@ -373,6 +383,7 @@ pub(crate) fn router(shop: Shop) -> Router {
             get(get_order).put(put_order).options(get_order),
         )
         .route("/summaries/{id}", get(get_summary))
+        .route("/optional/orders/{id}", get(get_order_or_none))
         .route(
             "/prechecked/orders/{id}",
             get(get_order_prechecked).put(put_order_prechecked),
