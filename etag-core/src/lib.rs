@@ -96,7 +96,7 @@ mod version;
 mod last_modified;
 // The stable canonical encoding behind derived tags, and the collection tag.
 pub mod canonical;
-// `Versioned`: what a value's validators are; impls for pointers, `Option` and sequences.
+// `Versioned`: what a value's validators are; impls for pointers and sequences.
 mod versioned;
 // RFC 9457 problem details, the body of every 4xx this crate answers.
 mod problem;

@@ -38,6 +38,13 @@ use crate::entity_tag::EntityTag;
 /// weak if any item's tag is weak. A sequence has no modification time: the latest of its items'
 /// would not move when an item is removed, so it could not be trusted for `If-Modified-Since` /
 /// `If-Unmodified-Since`.
+#[diagnostic::on_unimplemented(
+    note = "derive it with `#[derive(Versioned)]` (an `#[etag(version)]` column, or the fields to \
+            hash), or implement `etag()` by hand",
+    note = "an `Option` has no validators: match it and check `Some(value)` with \
+            `pre.check(&value)`; `None` is `pre.check_missing()` for a write that creates the \
+            resource, or else a 404 (`ResourceState::of_option` gives the state of either)"
+)]
 pub trait Versioned {
     /// The entity tag of the current representation.
     fn etag(&self) -> EntityTag;
