@@ -39,12 +39,13 @@ pub(crate) fn list(keys: &[&str]) -> String {
 }
 
 /// Consumes `= value` or `(...)` after a key whose error is already recorded, so the next keys
-/// of the same attribute are still read.
+/// of the same attribute are still read. A parenthesised value is skipped whole, whatever it
+/// holds (`foo("x")`, `foo(1)`), so its contents cannot replace the message about the key.
 pub(crate) fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
         meta.value()?.parse::<syn::Expr>()?;
     } else if meta.input.peek(syn::token::Paren) {
-        meta.parse_nested_meta(|nested| skip_value(&nested))?;
+        meta.input.parse::<proc_macro2::Group>()?;
     }
     Ok(())
 }
@@ -263,12 +264,15 @@ mod tests {
     #[test]
     fn skipping_a_value_reaches_the_next_key() {
         let mut keys = Vec::new();
-        let found = messages(quote!(a = compute(x), b(c = 1, d), e), |_, meta| {
-            keys.push(key_name(&meta.path));
-            skip_value(meta)
-        });
+        let found = messages(
+            quote!(a = compute(x), b(c = 1, d), f("x", 1), e),
+            |_, meta| {
+                keys.push(key_name(&meta.path));
+                skip_value(meta)
+            },
+        );
         assert!(found.is_empty(), "{found:?}");
-        assert_eq!(keys, ["a", "b", "e"]);
+        assert_eq!(keys, ["a", "b", "f", "e"]);
         assert_eq!(list(&["a", "b"]), "`a`, `b`");
     }
 }

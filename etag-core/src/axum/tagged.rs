@@ -111,8 +111,8 @@ impl<T> Tagged<T> {
     }
 
     /// Answers with `status` instead of 200 (for example `201 Created` after a create). With
-    /// 204, 205 or 304 the response has no body and no `Content-Type`, only the validators and
-    /// the headers set here.
+    /// 204 or 205 the response has no body and no `Content-Type`, only the validators and the
+    /// headers set here; with 304 it is the evaluator's own 304.
     pub fn with_status(mut self, status: StatusCode) -> Self {
         self.status = status;
         self
@@ -190,6 +190,10 @@ impl<T: Versioned + Serialize> Tagged<T> {
                 not_modified(&etag, last_modified, self.headers)
             }
             Some(refusal) => refuse(refusal),
+            // A 304 set by hand is answered like the evaluator's: the same headers kept.
+            None if self.status == StatusCode::NOT_MODIFIED => {
+                not_modified(&etag, last_modified, self.headers)
+            }
             None => full_response(&self.value, self.status, self.headers, &etag, last_modified),
         }
     }
@@ -232,12 +236,9 @@ pub(crate) fn full_response<T: Serialize>(
 }
 
 /// Statuses that never carry content: 204 No Content and 205 Reset Content (RFC 9110 §15.3.5,
-/// §15.3.6), and 304 Not Modified (§15.4.5).
+/// §15.3.6). (A 304 is answered by `not_modified`.)
 fn has_no_content(status: StatusCode) -> bool {
-    matches!(
-        status,
-        StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT | StatusCode::NOT_MODIFIED
-    )
+    matches!(status, StatusCode::NO_CONTENT | StatusCode::RESET_CONTENT)
 }
 
 /// `Json<T>` has the validators of the `T` inside.
@@ -291,11 +292,7 @@ mod tests {
 
     #[test]
     fn a_status_without_content_sends_validators_and_no_body() {
-        for status in [
-            StatusCode::NO_CONTENT,
-            StatusCode::RESET_CONTENT,
-            StatusCode::NOT_MODIFIED,
-        ] {
+        for status in [StatusCode::NO_CONTENT, StatusCode::RESET_CONTENT] {
             let response = Tagged::new(MustNotSerialize)
                 .with_status(status)
                 .with_header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
@@ -304,6 +301,18 @@ mod tests {
             assert_eq!(response.headers()[ETAG], "\"9\"");
             assert!(response.headers().get(CONTENT_TYPE).is_none(), "{status}");
             assert_eq!(response.body().size_hint().exact(), Some(0));
+        }
+        // A 304 set by hand is the evaluator's 304: representation metadata dropped, no
+        // `Content-Length` added for the empty body.
+        let response = Tagged::new(MustNotSerialize)
+            .with_status(StatusCode::NOT_MODIFIED)
+            .with_header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .with_header(header::CONTENT_LANGUAGE, HeaderValue::from_static("en"))
+            .into_response();
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(response.headers()[ETAG], "\"9\"");
+        for dropped in [CONTENT_TYPE, header::CONTENT_LANGUAGE, CONTENT_LENGTH] {
+            assert!(response.headers().get(&dropped).is_none(), "{dropped}");
         }
     }
 
