@@ -7,6 +7,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 rounds=${1:-3}
+# The timings are looked for under the scratch app's own target/.
+unset CARGO_TARGET_DIR
 app=$(mktemp -d)
 trap 'rm -rf "$app"' EXIT
 mkdir -p "$app/src"
@@ -25,9 +27,11 @@ etag-core = { path = "$repo/etag-core", features = ["derive", "axum"] }
 
 [workspace]
 TOML
+# The repository's lock file, so the scratch app builds the versions the project does.
+cp "$repo/Cargo.lock" "$app/Cargo.lock"
 cd "$app"
 python3 "$here/gen.py" 1 c src/main.rs
-CARGO_INCREMENTAL=0 cargo build -q 2>/dev/null
+CARGO_INCREMENTAL=0 cargo build -q
 unit_time() {
     python3 - "$(ls -t target/cargo-timings/cargo-timing-*.html | head -1)" <<'PY'
 import json, re, sys
@@ -40,7 +44,7 @@ echo "round handlers kind seconds"
 for round in $(seq "$rounds"); do
     for variant in "1 c" "41 c" "1 p" "41 p"; do
         python3 "$here/gen.py" $variant src/main.rs
-        CARGO_INCREMENTAL=0 cargo build -q --timings 2>/dev/null
+        CARGO_INCREMENTAL=0 cargo build -q --timings
         echo "$round $variant $(unit_time)"
     done
 done
