@@ -118,8 +118,8 @@ pub(crate) fn set_once<T>(
     }
 }
 
-/// Parses `crate = "path"`. A missing or non-string value is a syntax error (the value cannot be
-/// skipped reliably); a string that is not a path is recorded and gives `None`.
+/// Parses `crate = "path"`. A missing value, a value that is not a string, or a string that is
+/// not a path is recorded and gives `None`; the keys after it are still read.
 pub(crate) fn crate_path(
     cx: &mut Ctxt,
     attr: Attr,
@@ -131,13 +131,17 @@ pub(crate) fn crate_path(
         attr.name
     );
     if !meta.input.peek(Token![=]) {
-        return Err(meta.error(expected));
+        skip_value(meta)?;
+        cx.error_spanned_by(&meta.path, expected);
+        return Ok(None);
     }
     let value = meta.value()?;
-    let literal = match value.parse::<LitStr>() {
-        Ok(literal) => literal,
-        Err(error) => return Err(syn::Error::new(error.span(), expected)),
-    };
+    if !value.peek(LitStr) {
+        let unquoted: syn::Expr = value.parse()?;
+        cx.error_spanned_by(unquoted, expected);
+        return Ok(None);
+    }
+    let literal: LitStr = value.parse()?;
     match literal.parse::<Path>() {
         Ok(path) => Ok(Some(path)),
         Err(_) => {
@@ -215,15 +219,24 @@ mod tests {
         let first = paths[0].as_ref().map(|path| quote!(#path).to_string());
         assert_eq!(first.as_deref(), Some(":: my :: etag"));
         assert!(paths[1].is_none());
-        let unquoted = messages(quote!(crate = etag_core), |cx, meta| {
-            crate_path(cx, OPTION, meta).map(drop)
-        });
+        let mut keys = Vec::new();
+        let unquoted = messages(
+            quote!(crate = etag_core, crate, crate(x), next),
+            |cx, meta| {
+                keys.push(key_name(&meta.path));
+                if meta.path.is_ident(CRATE) {
+                    crate_path(cx, OPTION, meta)?;
+                }
+                Ok(())
+            },
+        );
+        let expected = "expected `crate = \"...\"` with the path to etag-core as a string, like \
+                        `#[conditional(crate = \"::etag_core\")]`";
+        assert_eq!(unquoted, [expected; 3]);
         assert_eq!(
-            unquoted,
-            [
-                "expected `crate = \"...\"` with the path to etag-core as a string, like \
-              `#[conditional(crate = \"::etag_core\")]`"
-            ]
+            keys,
+            ["crate", "crate", "crate", "next"],
+            "read on after each"
         );
     }
 

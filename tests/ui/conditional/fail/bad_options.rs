@@ -30,4 +30,10 @@ async fn get_order() -> Order {
     Order { version: 1 }
 }
 
+// An unquoted path, then a mistake after it: both are reported.
+#[conditional(crate = etag_core, required)]
+async fn get_another() -> Order {
+    Order { version: 1 }
+}
+
 fn main() {}
