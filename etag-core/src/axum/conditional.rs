@@ -226,9 +226,8 @@ fn missing() -> Response {
 }
 
 macro_rules! optional_read {
-    ($($(#[$doc:meta])* impl for $ty:ty;)*) => {$(
+    ($(impl for $ty:ty;)*) => {$(
         impl<T: Versioned + Serialize> sealed::Sealed for Option<$ty> {}
-        $(#[$doc])*
         impl<T: Versioned + Serialize> IntoConditionalResponse for Option<$ty> {
             const PROVES_A_WRITE: bool = false;
 
