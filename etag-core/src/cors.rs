@@ -12,7 +12,9 @@
 //!   every write).
 //!
 //! tower-http's `CorsLayer` answers every `OPTIONS` request itself as a preflight; routes whose own
-//! `OPTIONS` answer matters lose it behind the layer. Credentials are not allowed: conditional
+//! `OPTIONS` answer matters lose it behind the layer, unless only preflights (an `OPTIONS` with
+//! `Access-Control-Request-Method`) are sent through it, as the example shop's router does.
+//! Credentials are not allowed: conditional
 //! requests do not need cookies, and allowing them is a separate decision.
 //!
 //! ```

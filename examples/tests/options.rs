@@ -4,10 +4,11 @@
 mod support;
 
 use std::collections::BTreeSet;
+use std::process::Command;
 
 use http::{Method, StatusCode};
 use serde_json::json;
-use support::{Reply, Shop, TestDb, on_both_backends};
+use support::{DbArg, Reply, Shop, TestDb, on_both_backends};
 
 /// The methods a header such as `Allow` lists, as a set.
 fn methods(list: &str) -> BTreeSet<String> {
@@ -126,7 +127,50 @@ async fn options_on_an_unknown_path_is_404(db: TestDb) {
         .assert_problem(StatusCode::NOT_FOUND);
 }
 
+/// With `--cors-origin`, a CORS preflight is the CORS layer's to answer, and any other OPTIONS is
+/// still the route's own: tower-http's layer would otherwise answer every OPTIONS itself.
+async fn behind_cors_a_plain_options_is_still_the_routes_own(db: TestDb) {
+    const PAGE: &str = "https://page.example";
+    let mut command = Command::new(env!("CARGO_BIN_EXE_shop"));
+    command
+        .args(["--addr", "127.0.0.1:0", "--cors-origin", PAGE, "--db"])
+        .arg(db.db_arg());
+    let shop = Shop::spawn(command);
+    let collection = set(&["GET", "HEAD", "POST", "OPTIONS"]);
+    for headers in [vec![], vec![("origin", PAGE)]] {
+        let plain = shop.send(Method::OPTIONS, "/orders", &headers, None).await;
+        assert_options(&plain, &collection);
+    }
+    let preflight = shop
+        .send(
+            Method::OPTIONS,
+            "/orders",
+            &[
+                ("origin", PAGE),
+                ("access-control-request-method", "POST"),
+                ("access-control-request-headers", "content-type"),
+            ],
+            None,
+        )
+        .await;
+    assert!(preflight.status.is_success(), "{preflight:?}");
+    assert_eq!(preflight.header("access-control-allow-origin"), Some(PAGE));
+    assert_eq!(
+        preflight.header("allow"),
+        None,
+        "the layer's answer, not the route's"
+    );
+    let read = shop.get("/orders", &[("origin", PAGE)]).await;
+    read.assert_status(StatusCode::OK);
+    assert_eq!(read.header("access-control-allow-origin"), Some(PAGE));
+    let exposed = read
+        .header("access-control-expose-headers")
+        .unwrap_or_default();
+    assert!(exposed.to_ascii_lowercase().contains("etag"), "{exposed}");
+}
+
 on_both_backends!(
+    behind_cors_a_plain_options_is_still_the_routes_own,
     options_lists_the_allowed_methods_on_every_route,
     options_ignores_every_precondition_even_malformed_ones,
     options_on_an_unknown_path_is_404,

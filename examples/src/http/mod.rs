@@ -13,13 +13,14 @@ mod products;
 mod request_target;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::routing::get;
 use etag_core::{CodingTagsLayer, conditional_cors};
-use http::{HeaderValue, Uri};
-use tower::util::option_layer;
+use http::{HeaderValue, Method, Uri, header};
+use tower::ServiceExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::SizeAbove;
+use tower_http::cors::CorsLayer;
 
 pub use extract::{MergePatch, ValidJson};
 pub use openapi::ShopApi;
@@ -64,17 +65,15 @@ pub fn router(store: Store) -> Router {
 }
 
 /// [`router`], compressing responses (gzip, br, zstd) with a strong tag per coding, and letting
-/// pages on `cors_origins` make conditional requests (no CORS when the list is empty; then
-/// OPTIONS is the route's own, otherwise tower-http's CORS layer answers every OPTIONS as a
-/// preflight).
+/// pages on `cors_origins` make conditional requests (no CORS when the list is empty). A CORS
+/// preflight (an OPTIONS with `Access-Control-Request-Method`) is answered by tower-http's CORS
+/// layer; any other OPTIONS by the route, with its `Allow`, as without CORS.
 ///
 /// The shop compresses itself so that a compressing proxy in front (nginx `gzip on`) leaves its
 /// responses alone instead of weakening their tags, which would make every echoed `If-Match`
 /// fail.
 pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router {
-    // Between server and client: outside every middleware that reads or rewrites bodies.
-    let cors = (!cors_origins.is_empty()).then(|| conditional_cors(cors_origins));
-    Router::new()
+    let routes = Router::new()
         .route(
             "/orders",
             get(orders::list)
@@ -125,9 +124,32 @@ pub fn router_with_cors(store: Store, cors_origins: Vec<HeaderValue>) -> Router 
             CompressionLayer::new(),
             SizeAbove::new(COMPRESS_FROM_BYTES),
         ))
-        .layer(option_layer(cors))
-        .layer(axum::middleware::from_fn(middleware::log_request))
-        .with_state(store)
+        .with_state(store);
+    // Between server and client: outside every middleware that reads or rewrites bodies.
+    let served = if cors_origins.is_empty() {
+        routes
+    } else {
+        with_cors(routes, conditional_cors(cors_origins))
+    };
+    served.layer(axum::middleware::from_fn(middleware::log_request))
+}
+
+/// `routes` behind `cors` for everything but an OPTIONS that is not a CORS preflight: tower-http's
+/// layer answers every OPTIONS itself, which would hide the routes' own (`Allow`).
+fn with_cors(routes: Router, cors: CorsLayer) -> Router {
+    let behind_cors = routes.clone().layer(cors);
+    Router::new().fallback_service(tower::service_fn(move |request: Request| {
+        let plain_options = request.method() == Method::OPTIONS
+            && !request
+                .headers()
+                .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+        let chosen = if plain_options {
+            routes.clone()
+        } else {
+            behind_cors.clone()
+        };
+        chosen.oneshot(request)
+    }))
 }
 
 async fn no_route(uri: Uri) -> ApiError {
