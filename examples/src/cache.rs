@@ -26,13 +26,12 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::sync::OnceLock;
-use std::time::SystemTime;
 
 use axum::extract::FromRequestParts;
 use etag_core::cache::{
     CacheOptions, Cached, FillTicket, Lookup, ValidatorCache, WriteMark, redis,
 };
-use etag_core::{EntityTag, Preconditions, ResourceState, Versioned};
+use etag_core::{Preconditions, ResourceState, Versioned};
 
 /// The environment variable that, set to `1` **in tests only**, makes the process exit right
 /// after its first write commits, before publishing the write to the cache: the crash between
@@ -128,24 +127,18 @@ impl<'a> Entry<'a> {
     /// What the lookup learned is left in `lookahead` for the handler's [`fill_ticket`].
     ///
     /// [`fill_ticket`]: Self::fill_ticket
-    pub async fn precheck<T, E>(
+    pub async fn precheck<T: Versioned, E>(
         &self,
         stored: impl Future<Output = Result<Option<T>, E>>,
         lookahead: &Lookahead,
-    ) -> Result<Option<Validators<T>>, E> {
+    ) -> Result<Option<ResourceState>, E> {
         if let Some(shop) = self.cache {
             match shop.cache.lookup(&self.key).await {
                 Lookup::Hit(hit) => {
                     lookahead.leave(Looked::Current);
-                    if let ResourceState::Present {
-                        etag,
-                        last_modified,
-                    } = hit.into_state()
-                    {
-                        return Ok(Some(Validators::Cached {
-                            etag,
-                            last_modified,
-                        }));
+                    let state = hit.into_state();
+                    if let ResourceState::Present { .. } = state {
+                        return Ok(Some(state));
                     }
                     // Cached as deleted: the database decides (its 404), and a fill could
                     // change nothing at the entry's own revision.
@@ -155,7 +148,7 @@ impl<'a> Entry<'a> {
                 Lookup::Pending | Lookup::Unavailable => lookahead.leave(Looked::Unfillable),
             }
         }
-        Ok(stored.await?.map(Validators::Stored))
+        Ok(stored.await?.as_ref().map(ResourceState::of))
     }
 
     /// A write's precheck: the cached validators of a present resource, so that a request whose
@@ -308,36 +301,6 @@ impl PendingWrite {
             None => mark.abandon().await,
         }
         result
-    }
-}
-
-/// What a GET's precheck decides from: validators from the cache, or the database's.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Validators<T> {
-    /// A cache hit on a present resource.
-    Cached {
-        /// The cached tag.
-        etag: EntityTag,
-        /// The cached modification time.
-        last_modified: Option<SystemTime>,
-    },
-    /// Read from the database.
-    Stored(T),
-}
-
-impl<T: Versioned> Versioned for Validators<T> {
-    fn etag(&self) -> EntityTag {
-        match self {
-            Self::Cached { etag, .. } => etag.clone(),
-            Self::Stored(stored) => stored.etag(),
-        }
-    }
-
-    fn last_modified(&self) -> Option<SystemTime> {
-        match self {
-            Self::Cached { last_modified, .. } => *last_modified,
-            Self::Stored(stored) => stored.last_modified(),
-        }
     }
 }
 

@@ -111,14 +111,15 @@ fn refusal<E: ConditionalError>(error: PreconditionError) -> Response {
 /// - `Option<V>` with `V: Versioned`: `Some` is the current state; `None` means the resource was
 ///   not found (or the cheap read does not know), and the handler runs to answer.
 /// - [`ResourceState`]: use `ResourceState::Missing` only where the method would create the
-///   resource, so that `If-Match` fails (412) and `If-None-Match: *` passes.
+///   resource, so that `If-Match` fails (412) and `If-None-Match: *` passes. An
+///   `Option<ResourceState>` is that state, or `None` to let the handler decide.
 /// - `Result<X, E>` with `E: IntoResponse`: an error is answered as is, without the handler.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a result a `#[conditional]` precheck can use",
     label = "the precheck must give the resource's current state",
     note = "return `Option<V>` where `V: Versioned`, such as `Option<EntityTag>` (`None` when the \
-            resource does not exist), a `ResourceState`, or a `Result` of either whose error \
-            implements `IntoResponse`",
+            resource does not exist), a `ResourceState` (or an `Option` of one), or a `Result` \
+            of any of these whose error implements `IntoResponse`",
     note = "an `async fn` gives a future: add `.await`, like `precheck = db.version(id).await`"
 )]
 pub trait PrecheckResult {
@@ -137,6 +138,13 @@ impl<V: Versioned> PrecheckResult for Option<V> {
 impl PrecheckResult for ResourceState {
     fn into_current_state(self) -> Result<Option<ResourceState>, Response> {
         Ok(Some(self))
+    }
+}
+
+// `ResourceState` is not `Versioned`, so this does not overlap the impl for `Option<V>`.
+impl PrecheckResult for Option<ResourceState> {
+    fn into_current_state(self) -> Result<Option<ResourceState>, Response> {
+        Ok(self)
     }
 }
 

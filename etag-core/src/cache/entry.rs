@@ -49,7 +49,7 @@ impl crate::PrecheckResult for Cached {
 #[cfg(feature = "axum")]
 impl crate::PrecheckResult for Option<Cached> {
     fn into_current_state(self) -> Result<Option<ResourceState>, axum::response::Response> {
-        Ok(self.map(Cached::into_state))
+        self.map(Cached::into_state).into_current_state()
     }
 }
 
