@@ -27,6 +27,7 @@
 mod loadgen {
     pub(crate) mod bench_app;
     pub(crate) mod bench_routes;
+    pub(crate) mod bench_writes;
     pub(crate) mod body_hash;
     pub(crate) mod cache;
     pub(crate) mod cache_app;
@@ -47,11 +48,12 @@ mod loadgen {
 
 use clap::Parser;
 
-use loadgen::bench_app::BenchApp;
+use loadgen::bench_app::{BenchApp, LARGE_ITEMS};
 use loadgen::cache::{CachePlan, cache_scenarios};
 use loadgen::compare::{Plan, compare};
 use loadgen::driver::{BoxError, Load};
 use loadgen::hostile::{HostilePlan, hostile_clients};
+use loadgen::peers::StaleTargets;
 use loadgen::postgres::{PgPlan, postgres_writes};
 use loadgen::report::{ComparisonRow, comparison_table, write_table};
 use loadgen::writes::conflicting_writes;
@@ -208,7 +210,13 @@ async fn run(options: Options) -> Result<(), BoxError> {
     let mut reads = loadgen::reads::scenarios(&client, fixture)?;
     // Built whatever `--only` says (one GET learns the middleware's tag), then filtered by name
     // with the others, so that `--only` can pick the 200 or the 304 comparison alone.
-    reads.extend(loadgen::peers::scenarios(&client, PEERS_SCENARIO, &fixture.large_order).await?);
+    let stale = StaleTargets {
+        refused: app.fresh_order_of(LARGE_ITEMS).await?,
+        overwritten: app.fresh_order_of(LARGE_ITEMS).await?,
+    };
+    reads.extend(
+        loadgen::peers::scenarios(&client, PEERS_SCENARIO, &fixture.large_order, &stale).await?,
+    );
     for mut scenario in reads
         .into_iter()
         .filter(|scenario| options.selects(&scenario.name))

@@ -101,10 +101,13 @@ impl BenchApp {
 
     /// Creates a new small order no other scenario touches, and returns its id.
     pub(crate) async fn fresh_order(&self) -> Result<String, BoxError> {
+        Ok(self.fresh_order_of(SMALL_ITEMS).await?.id)
+    }
+
+    /// Creates a new order of `items` line items that no other scenario touches.
+    pub(crate) async fn fresh_order_of(&self, items: usize) -> Result<Seeded, BoxError> {
         let run = self.write_targets.fetch_add(1, Ordering::Relaxed);
-        let id = format!("bench-writes-{run}");
-        put_order(&self.store, &id, SMALL_ITEMS).await?;
-        Ok(id)
+        put_order(&self.store, &format!("bench-writes-{run}"), items).await
     }
 }
 
@@ -119,17 +122,22 @@ async fn seed(store: &Store) -> Result<Fixture, BoxError> {
 }
 
 pub(crate) async fn put_order(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxError> {
-    let body = OrderBody {
-        customer: "bench customer".to_owned(),
-        items: line_items(items),
-        note: Some("leave at the door".to_owned()),
-    };
+    let body = order_body(items);
     let written = store
         .orders()
         .upsert(id, move |_| Ok::<_, Infallible>((body.clone(), ())))
         .await
         .map_err(|error| format!("seeding order {id}: {error}"))?;
     Ok(seeded(id, items, &written.value))
+}
+
+/// The body every seeded order has, with `items` line items.
+pub(crate) fn order_body(items: usize) -> OrderBody {
+    OrderBody {
+        customer: "bench customer".to_owned(),
+        items: line_items(items),
+        note: Some("leave at the door".to_owned()),
+    }
 }
 
 pub(crate) async fn put_cart(store: &Store, id: &str, items: usize) -> Result<Seeded, BoxError> {

@@ -10,7 +10,8 @@
 //! - `/bench/precheck/orders/{id}`: `#[conditional(precheck = …)]` deciding from the order's
 //!   stored tag and date, exactly as the shop's own `GET /orders/{id}` does;
 //! - `/bench/early-tag/carts/{id}`: `#[conditional(precheck = …)]` reading only the version;
-//! - `/bench/body-hash/orders/{id}`: the peer, a body-hashing ETag middleware (`body_hash`).
+//! - `/bench/body-hash/orders/{id}`: the peer, a body-hashing ETag middleware (`body_hash`);
+//! - `PUT` on the hand-written, conditional and precheck order routes: `bench_writes`.
 //!
 //! The shop's own routes carry its middleware (request log, revalidation headers); these do
 //! not, so that two variants differ in their handler alone.
@@ -49,6 +50,7 @@ pub(crate) fn routes(state: BenchState) -> Router {
         .route("/bench/conditional/carts/{id}", get(conditional_cart))
         .route("/bench/early-tag/carts/{id}", get(early_tag_cart))
         .with_state(state.clone())
+        .merge(super::bench_writes::routes(state.clone()))
         .merge(super::body_hash::routes(state))
 }
 
@@ -197,11 +199,7 @@ fn not_found() -> Response {
     ProblemDetails::new(StatusCode::NOT_FOUND, "No such resource.").into_response()
 }
 
-fn internal_error(error: &DbError) -> Response {
-    eprintln!("loadgen: a bench route's database read failed: {error}");
-    ProblemDetails::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "The database read failed.",
-    )
-    .into_response()
+pub(crate) fn internal_error(error: &DbError) -> Response {
+    eprintln!("loadgen: a bench route's database call failed: {error}");
+    ProblemDetails::new(StatusCode::INTERNAL_SERVER_ERROR, "The database failed.").into_response()
 }
