@@ -17,8 +17,8 @@ pub use std::time::SystemTime;
 
 #[cfg(feature = "axum")]
 pub use crate::axum::conditional::{
-    ConditionalRequest, Deferred, admit, admit_result, error_type_is_usable, handler_output,
-    precheck, reads_no_body, require_is_for_writes,
+    ConditionalError, ConditionalRequest, Deferred, IntoConditionalResponse, PrecheckResult,
+    ReadsNoBody, WriteResponse, handler_output,
 };
 #[cfg(feature = "axum")]
 pub use crate::precondition::PreconditionError;

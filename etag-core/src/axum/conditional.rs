@@ -87,11 +87,26 @@ impl<const REQUIRE: bool, E> ConditionalRequest<REQUIRE, E> {
             `{Self}`; in `into_response`, `PreconditionError::into_response` gives the default \
             problem+json answer"
 )]
-pub trait ConditionalError: From<PreconditionError> + IntoResponse {}
+pub trait ConditionalError {
+    /// `E::from(refusal).into_response()`. A method rather than supertraits, so that a type
+    /// missing either trait gets this trait's one message: rustc checks a supertrait before the
+    /// trait itself.
+    #[doc(hidden)]
+    fn refusal_response(refusal: PreconditionError) -> Response;
+
+    /// The compile-time check behind `error = E`, spanned at the type: called through the trait
+    /// (`<E as ConditionalError>::…`), so its error names the type and this trait alone.
+    #[doc(hidden)]
+    fn error_type_is_usable() {}
+}
 
 // Not recommended: a type missing both traits gets one error (this trait's), not one per trait.
 #[diagnostic::do_not_recommend]
-impl<E: From<PreconditionError> + IntoResponse> ConditionalError for E {}
+impl<E: From<PreconditionError> + IntoResponse> ConditionalError for E {
+    fn refusal_response(refusal: PreconditionError) -> Response {
+        E::from(refusal).into_response()
+    }
+}
 
 /// A refusal, through the handler's error type. A 304 is no error and has no body to format, so
 /// it is always the library's own (with the validators RFC 9110 §15.4.5 asks for).
@@ -101,7 +116,7 @@ fn refusal<E: ConditionalError>(error: PreconditionError) -> Response {
             etag,
             last_modified,
         } => not_modified(&etag, last_modified, http::HeaderMap::new()),
-        error => E::from(error).into_response(),
+        error => E::refusal_response(error),
     }
 }
 
@@ -127,6 +142,26 @@ pub trait PrecheckResult {
     // A `Response` by value is what axum handlers produce; the error path is the rare one.
     #[allow(clippy::result_large_err)]
     fn into_current_state(self) -> Result<Option<ResourceState>, Response>;
+
+    /// Runs the precheck's result against the request's preconditions: `Some(response)` (304,
+    /// 412, 428 or the precheck's own error) means the handler body must not run.
+    ///
+    /// This evaluation gives no proof: the state can change between the precheck and the
+    /// write, so an unsafe method's handler still checks inside its write.
+    #[doc(hidden)]
+    fn precheck<const REQUIRE: bool, E: ConditionalError>(
+        self,
+        request: &ConditionalRequest<REQUIRE, E>,
+    ) -> Option<Response>
+    where
+        Self: Sized,
+    {
+        match self.into_current_state() {
+            Err(response) => Some(response),
+            Ok(None) => None,
+            Ok(Some(state)) => request.pre.evaluate(&state).err().map(refusal::<E>),
+        }
+    }
 }
 
 impl<V: Versioned> PrecheckResult for Option<V> {
@@ -157,8 +192,13 @@ impl<X: PrecheckResult, E: IntoResponse> PrecheckResult for Result<X, E> {
 
 mod sealed {
     /// Only this crate says which types prove a write: a user type could claim to without a
-    /// [`Checked`](crate::Checked).
-    pub trait Sealed {}
+    /// [`Checked`](crate::Checked). A required method takes this type, which no other crate can
+    /// name, so no other crate can implement the trait. (A `Sealed` supertrait would do the
+    /// same, but rustc checks a supertrait first: a wrong return type would be reported as not
+    /// `Sealed` instead of with the trait's own message.)
+    #[allow(unreachable_pub)] // public so that it may appear in a public trait's signature
+    #[derive(Debug, Clone, Copy)]
+    pub struct Token;
 }
 
 /// What a `#[conditional]` handler may return.
@@ -184,7 +224,7 @@ mod sealed {
             `.no_content()` for a DELETE",
     note = "either may be the `Ok` of a `Result` whose error implements `IntoResponse`"
 )]
-pub trait IntoConditionalResponse: sealed::Sealed {
+pub trait IntoConditionalResponse {
     /// Whether this type proves a write (a [`Written`]).
     #[doc(hidden)]
     const PROVES_A_WRITE: bool;
@@ -195,10 +235,56 @@ pub trait IntoConditionalResponse: sealed::Sealed {
         self,
         pre: &Preconditions,
         refuse: fn(PreconditionError) -> Response,
+        sealed: sealed::Token,
     ) -> Response;
+
+    /// Admits the handler for this request before its body runs, and gives the function that
+    /// makes the response from its output. A handler returning a read's type, asked to answer
+    /// an unsafe method, is refused here: it could write with no proof that it checked the
+    /// preconditions, and refusing after the body ran would come after the write.
+    ///
+    /// Called through the trait (`<R as IntoConditionalResponse>::admit`), so a return type that
+    /// does not fit is reported with this trait's message alone.
+    #[doc(hidden)]
+    #[allow(clippy::result_large_err)] // a `Response` is what axum handlers give; refusals are rare
+    fn admit<const REQUIRE: bool, E: ConditionalError>(
+        request: &ConditionalRequest<REQUIRE, E>,
+    ) -> Result<Respond<REQUIRE, E, Self>, Response>
+    where
+        Self: Sized,
+    {
+        let method = request.pre.method();
+        if !Self::PROVES_A_WRITE && !is_get_or_head(method) && !ignores_preconditions(method) {
+            tracing::error!(
+                %method,
+                "a #[conditional] handler that returns a read's type was routed for {method}; it \
+                 was not run. Write handlers return `Written<T>`, made from `pre.check(&current)?`"
+            );
+            return Err(ProblemDetails::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The server is not set up to answer this method on this resource safely; nothing \
+                 was changed.",
+            )
+            .into_response());
+        }
+        Ok(respond::<Self, REQUIRE, E>)
+    }
+
+    /// [`admit`](Self::admit) for a handler spelled `-> Result<T, Er>`, called as
+    /// `<T as IntoConditionalResponse>::admit_result`: the same, with the bound on `T` alone, so
+    /// a compile error names `T` rather than the whole `Result`.
+    #[doc(hidden)]
+    #[allow(clippy::result_large_err)]
+    fn admit_result<Er: IntoResponse, const REQUIRE: bool, E: ConditionalError>(
+        request: &ConditionalRequest<REQUIRE, E>,
+    ) -> Result<Respond<REQUIRE, E, Result<Self, Er>>, Response>
+    where
+        Self: Sized,
+    {
+        <Result<Self, Er> as IntoConditionalResponse>::admit(request)
+    }
 }
 
-impl<T: Versioned + Serialize> sealed::Sealed for T {}
 // Not recommended: `(StatusCode, Order)` gets this trait's one error, not a second about its
 // missing `Serialize`.
 #[diagnostic::do_not_recommend]
@@ -209,12 +295,12 @@ impl<T: Versioned + Serialize> IntoConditionalResponse for T {
         self,
         pre: &Preconditions,
         refuse: fn(PreconditionError) -> Response,
+        sealed: sealed::Token,
     ) -> Response {
-        Tagged::new(self).into_conditional_response(pre, refuse)
+        Tagged::new(self).into_conditional_response(pre, refuse, sealed)
     }
 }
 
-impl<T: Versioned + Serialize> sealed::Sealed for Tagged<T> {}
 impl<T: Versioned + Serialize> IntoConditionalResponse for Tagged<T> {
     const PROVES_A_WRITE: bool = false;
 
@@ -222,6 +308,7 @@ impl<T: Versioned + Serialize> IntoConditionalResponse for Tagged<T> {
         self,
         pre: &Preconditions,
         refuse: fn(PreconditionError) -> Response,
+        _sealed: sealed::Token,
     ) -> Response {
         self.evaluate(pre).into_response_refusing_with(refuse)
     }
@@ -235,7 +322,6 @@ fn missing() -> Response {
 
 macro_rules! optional_read {
     ($(impl for $ty:ty;)*) => {$(
-        impl<T: Versioned + Serialize> sealed::Sealed for Option<$ty> {}
         impl<T: Versioned + Serialize> IntoConditionalResponse for Option<$ty> {
             const PROVES_A_WRITE: bool = false;
 
@@ -243,9 +329,10 @@ macro_rules! optional_read {
                 self,
                 pre: &Preconditions,
                 refuse: fn(PreconditionError) -> Response,
+                sealed: sealed::Token,
             ) -> Response {
                 match self {
-                    Some(read) => read.into_conditional_response(pre, refuse),
+                    Some(read) => read.into_conditional_response(pre, refuse, sealed),
                     None => missing(),
                 }
             }
@@ -260,7 +347,6 @@ optional_read! {
 }
 
 // Every `Written` that is a response (the new state as JSON, or `NoContent`) proves a write.
-impl<T> sealed::Sealed for Written<T> where Written<T>: IntoResponse {}
 impl<T> IntoConditionalResponse for Written<T>
 where
     Written<T>: IntoResponse,
@@ -271,12 +357,12 @@ where
         self,
         _pre: &Preconditions,
         _refuse: fn(PreconditionError) -> Response,
+        _sealed: sealed::Token,
     ) -> Response {
         self.into_response()
     }
 }
 
-impl<X: IntoConditionalResponse, E: IntoResponse> sealed::Sealed for Result<X, E> {}
 impl<X: IntoConditionalResponse, E: IntoResponse> IntoConditionalResponse for Result<X, E> {
     const PROVES_A_WRITE: bool = X::PROVES_A_WRITE;
 
@@ -284,9 +370,10 @@ impl<X: IntoConditionalResponse, E: IntoResponse> IntoConditionalResponse for Re
         self,
         pre: &Preconditions,
         refuse: fn(PreconditionError) -> Response,
+        sealed: sealed::Token,
     ) -> Response {
         match self {
-            Ok(output) => output.into_conditional_response(pre, refuse),
+            Ok(output) => output.into_conditional_response(pre, refuse, sealed),
             Err(error) => error.into_response(),
         }
     }
@@ -302,14 +389,14 @@ impl<X: IntoConditionalResponse, E: IntoResponse> IntoConditionalResponse for Re
     note = "a GET or HEAD handler needs no `require`: remove it; reads are answered 304 from the \
             returned value"
 )]
-pub trait WriteResponse {}
+pub trait WriteResponse {
+    /// The compile-time check behind `require`, called as `<R as WriteResponse>::…` and spanned
+    /// at the option: its error names the return type.
+    fn require_is_for_writes() {}
+}
 
 impl<T> WriteResponse for Written<T> {}
 impl<X: WriteResponse, E> WriteResponse for Result<X, E> {}
-
-/// The compile-time check behind `require`: spanned at the option, it names the return type.
-#[doc(hidden)]
-pub fn require_is_for_writes<R: WriteResponse>() {}
 
 /// A value of the handler's return type for the expansion's never-taken `if false` branch, which
 /// names the type of the async block the body runs in before rustc checks the body's `return`s.
@@ -318,59 +405,9 @@ pub fn handler_output<R>() -> R {
     unreachable!("the branch that names the handler's output type is never taken")
 }
 
-/// The compile-time check behind `error = E`, spanned at the type.
-#[doc(hidden)]
-pub fn error_type_is_usable<E: ConditionalError>() {}
-
 /// How the generated handler answers once its body has run.
-#[doc(hidden)]
 pub(crate) type Respond<const REQUIRE: bool, E, R> =
     fn(ConditionalRequest<REQUIRE, E>, R) -> Response;
-
-/// Admits the handler for this request before its body runs, and gives the function that makes
-/// the response from its output. A handler returning a read's type, asked to answer an unsafe
-/// method, is refused here: it could write with no proof that it checked the preconditions, and
-/// refusing after the body ran would come after the write.
-#[doc(hidden)]
-#[allow(clippy::result_large_err)] // a `Response` is what axum handlers give; refusals are rare
-pub fn admit<R, const REQUIRE: bool, E>(
-    request: &ConditionalRequest<REQUIRE, E>,
-) -> Result<Respond<REQUIRE, E, R>, Response>
-where
-    R: IntoConditionalResponse,
-    E: ConditionalError,
-{
-    let method = request.pre.method();
-    if !R::PROVES_A_WRITE && !is_get_or_head(method) && !ignores_preconditions(method) {
-        tracing::error!(
-            %method,
-            "a #[conditional] handler that returns a read's type was routed for {method}; it was \
-             not run. Write handlers return `Written<T>`, made from `pre.check(&current)?`"
-        );
-        return Err(ProblemDetails::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "The server is not set up to answer this method on this resource safely; nothing was \
-             changed.",
-        )
-        .into_response());
-    }
-    Ok(respond::<R, REQUIRE, E>)
-}
-
-/// [`admit`] for a handler spelled `-> Result<T, Er>`: the same, with the bounds on `T` and
-/// `Er` apart, so a compile error names the type at fault.
-#[doc(hidden)]
-#[allow(clippy::result_large_err)]
-pub fn admit_result<T, Er, const REQUIRE: bool, E>(
-    request: &ConditionalRequest<REQUIRE, E>,
-) -> Result<Respond<REQUIRE, E, Result<T, Er>>, Response>
-where
-    T: IntoConditionalResponse,
-    Er: IntoResponse,
-    E: ConditionalError,
-{
-    admit::<Result<T, Er>, REQUIRE, E>(request)
-}
 
 fn respond<R, const REQUIRE: bool, E>(
     request: ConditionalRequest<REQUIRE, E>,
@@ -380,24 +417,7 @@ where
     R: IntoConditionalResponse,
     E: ConditionalError,
 {
-    output.into_conditional_response(&request.pre, refusal::<E>)
-}
-
-/// Runs the `precheck` result against the request's preconditions: `Some(response)` (304, 412,
-/// 428 or the precheck's own error) means the handler body must not run.
-///
-/// This evaluation gives no proof: the state can change between the precheck and the write, so
-/// an unsafe method's handler still checks inside its write.
-#[doc(hidden)]
-pub fn precheck<const REQUIRE: bool, E: ConditionalError>(
-    request: &ConditionalRequest<REQUIRE, E>,
-    result: impl PrecheckResult,
-) -> Option<Response> {
-    match result.into_current_state() {
-        Err(response) => Some(response),
-        Ok(None) => None,
-        Ok(Some(state)) => request.pre.evaluate(&state).err().map(refusal::<E>),
-    }
+    output.into_conditional_response(&request.pre, refusal::<E>, sealed::Token)
 }
 
 /// What every argument of a `#[conditional]` handler but the last must be: an extractor that
@@ -409,13 +429,13 @@ pub fn precheck<const REQUIRE: bool, E: ConditionalError>(
             `Request`): move it after the others, after `pre: Preconditions` too",
     note = "an extractor of the request head implements `FromRequestParts<{S}>`"
 )]
-pub trait ReadsNoBody<S> {}
+pub trait ReadsNoBody<S> {
+    /// The compile-time check that an argument other than the last reads no body, called as
+    /// `<T as ReadsNoBody<S>>::reads_no_body()` and spanned at the argument's type.
+    fn reads_no_body() {}
+}
 
 impl<S, T: FromRequestParts<S>> ReadsNoBody<S> for T {}
-
-/// The compile-time check that an argument other than the last reads no body.
-#[doc(hidden)]
-pub fn reads_no_body<T: ReadsNoBody<S>, S>() {}
 
 /// The last argument of a `#[conditional(precheck = …)]` handler, extracted only after the
 /// precheck: a request the precheck answers (a stale write's 412, a poll's 304) never has its

@@ -7,12 +7,12 @@
 //! becomes
 //! ```text
 //! async fn name(__etag_request: ConditionalRequest<true, E>, ARGS) -> Response {
-//!     require_is_for_writes::<R>();                      // spanned at `require`
-//!     let respond = match admit::<R, true, E>(&__etag_request) {
+//!     <R as WriteResponse>::require_is_for_writes();     // spanned at `require`
+//!     let respond = match <R as IntoConditionalResponse>::admit(&__etag_request) {
 //!         Ok(respond) => respond,
 //!         Err(refusal) => return refusal,                 // a read handler asked to write
 //!     };
-//!     if let Some(early) = precheck(&__etag_request, EXPR) { return early; }
+//!     if let Some(early) = PrecheckResult::precheck(EXPR, &__etag_request) { return early; }
 //!     let output: R = async move {
 //!         if false { return handler_output::<R>(); }      // names the block's output type
 //!         let output: R = BODY;
@@ -24,7 +24,9 @@
 //! The injected argument comes first, so axum runs it before every other extractor. `BODY` keeps
 //! its own `return` and `?` (they now leave the async block, whose output is `R`). Only `admit`
 //! names the bounds `R` must meet, so a return type that does not fit is reported once, at the
-//! return type.
+//! return type. Every check is a call through the trait it is about (`<T as Trait>::check()`),
+//! not a function bounded on it, so rustc's error names the user's type and the trait, with no
+//! "required by a bound in" note pointing into etag-core.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -68,23 +70,27 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
     // Each check is spanned at the user's token it is about, so rustc points there.
     let error_check = options.error.as_ref().map(|ty| {
         quote_spanned! {ty.span()=>
-            #private::error_type_is_usable::<#ty>();
+            <#ty as #private::ConditionalError>::error_type_is_usable();
         }
     });
     let require_check = options.require.map(|span| {
         let checked_ty = ok_ty.unwrap_or(output_ty);
         quote_spanned! {span=>
-            #private::require_is_for_writes::<#checked_ty>();
+            <#checked_ty as #private::WriteResponse>::require_is_for_writes();
         }
     });
     let admit = match ok_ty {
         // For `Result<T, E>`, a `T` that does not fit is reported at `T` and by its own name,
         // not as "`Result<T, E>` cannot be returned".
         Some(ok_ty) => quote_spanned! {ok_ty.span()=>
-            #private::admit_result::<_, _, #require, #error_ty>(&__etag_request)
+            <#ok_ty as #private::IntoConditionalResponse>::admit_result::<_, #require, #error_ty>(
+                &__etag_request,
+            )
         },
         None => quote_spanned! {output_ty.span()=>
-            #private::admit::<#output_ty, #require, #error_ty>(&__etag_request)
+            <#output_ty as #private::IntoConditionalResponse>::admit::<#require, #error_ty>(
+                &__etag_request,
+            )
         },
     };
     let body_last_checks = body_last_checks(&sig.inputs, &private);
@@ -94,7 +100,7 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
         quote_spanned! {expr.span()=>
             if __etag_request.has_preconditions() {
                 if let ::core::option::Option::Some(__etag_early) =
-                    #private::precheck(&__etag_request, #expr)
+                    #private::PrecheckResult::precheck(#expr, &__etag_request)
                 {
                     return __etag_early;
                 }
@@ -196,7 +202,7 @@ fn body_last_checks(
         .iter()
         .map(|ty| {
             quote_spanned! {ty.span()=>
-                #private::reads_no_body::<#ty, #state>();
+                <#ty as #private::ReadsNoBody<#state>>::reads_no_body();
             }
         })
         .collect()
@@ -262,11 +268,11 @@ mod tests {
              : Json < Input >)"
         ));
         assert!(expanded.contains("-> :: etag_core :: __private :: Response"));
-        assert!(
-            expanded.contains(":: etag_core :: __private :: require_is_for_writes :: < T > ()")
-        );
+        assert!(expanded.contains(
+            "< T as :: etag_core :: __private :: WriteResponse > :: require_is_for_writes ()"
+        ));
         let admit = expanded
-            .find(":: etag_core :: __private :: admit_result :: < _ , _ , true ,")
+            .find("< T as :: etag_core :: __private :: IntoConditionalResponse > :: admit_result :: < _ , true ,")
             .expect("the admission");
         let body = expanded
             .find("let __etag_output : Result < T , E > = { body (pre , input) } ;")
@@ -288,7 +294,7 @@ mod tests {
             },
         );
         let precheck = expanded
-            .find("my :: etag :: __private :: precheck (& __etag_request , db . version (id) . await)")
+            .find("my :: etag :: __private :: PrecheckResult :: precheck (db . version (id) . await , & __etag_request)")
             .expect("the precheck call");
         let body = expanded.find("load ()").expect("the body");
         assert!(precheck < body);
@@ -298,7 +304,9 @@ mod tests {
         ));
         assert!(!expanded.contains("require_is_for_writes"));
         // Not spelled `Result<…>`: the general entry point.
-        assert!(expanded.contains("my :: etag :: __private :: admit :: < Order , false ,"));
+        assert!(expanded.contains(
+            "< Order as my :: etag :: __private :: IntoConditionalResponse > :: admit :: < false ,"
+        ));
     }
 
     #[test]
@@ -318,7 +326,7 @@ mod tests {
             "{expanded}"
         );
         let precheck = expanded
-            .find("__private :: precheck")
+            .find("__private :: PrecheckResult :: precheck")
             .expect("the precheck");
         let extract = expanded
             .find("let Json (input) : Json < Input > = match __etag_body . extract () . await")
@@ -337,9 +345,10 @@ mod tests {
         );
         assert!(expanded.contains("ConditionalRequest < false , crate :: ApiError >"));
         assert!(expanded.contains(
-            ":: etag_core :: __private :: error_type_is_usable :: < crate :: ApiError > ()"
+            "< crate :: ApiError as :: etag_core :: __private :: ConditionalError > :: \
+             error_type_is_usable ()"
         ));
-        assert!(expanded.contains("admit_result :: < _ , _ , false , crate :: ApiError >"));
+        assert!(expanded.contains("admit_result :: < _ , false , crate :: ApiError >"));
     }
 
     #[test]
