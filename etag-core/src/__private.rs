@@ -6,7 +6,7 @@ pub use crate::canonical::field_hasher::{
     FieldHasher, FieldValue, Open, Probe, TagField, ViaEncode, ViaSerde, encode_end, encode_open,
     encode_value_via,
 };
-pub use crate::canonical::left_out::{LeftOut, NotShown, ShownIfSerialize, left_out_field};
+pub use crate::canonical::left_out::{LeftOut, NotShown, NotShownInTheBody, ShownIfSerialize};
 pub use crate::canonical::sink::Sink;
 pub use crate::entity_tag::EntityTag;
 pub use crate::last_modified::LastModified;

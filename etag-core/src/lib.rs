@@ -151,6 +151,11 @@ pub use self::axum::{
 #[doc(hidden)]
 pub use self::axum::{ReadsNoBody, WriteResponse};
 
+// The same for the derive's checks: a hashed field's type, and a field left out of the tag but
+// shown in the body.
+#[doc(hidden)]
+pub use canonical::{field_hasher::TagField, left_out::NotShownInTheBody};
+
 #[cfg(feature = "compression")]
 pub use coding::{CodingTags, CodingTagsLayer};
 #[cfg(feature = "cors")]

@@ -3,8 +3,8 @@
 //!
 //! For each field that `#[derive(Versioned)]` leaves out of the tag (`#[etag(skip)]`, or not
 //! chosen by `#[etag(include)]`) and that serde does not skip either, the derive emits
-//! `left_out_field((&LeftOut::<Self>::PROBE).shown())`, spanned at the field. Method resolution
-//! picks `ShownIfSerialize` when the type implements `Serialize` (its impl is on `LeftOut<T>`
+//! `NotShownInTheBody::left_out_field((&LeftOut::<Self>::PROBE).shown())`, spanned at the
+//! field. Method resolution picks `ShownIfSerialize` when the type implements `Serialize` (its impl is on `LeftOut<T>`
 //! itself, which is tried before the autoref'd `&LeftOut<T>` of the fallback, `NotShown`).
 //! Only the fallback's result satisfies `NotShownInTheBody`, so a serialized type gets a
 //! compile error at the field, and any other type compiles to nothing.
@@ -60,10 +60,16 @@ impl<T: ?Sized> NotShown for &LeftOut<T> {}
     note = "if the body does not show it, add `#[serde(skip)]` (or `#[serde(skip_serializing)]`)",
     note = "otherwise it is part of the state a client sees: leave it in the tag"
 )]
-pub trait NotShownInTheBody {}
+pub trait NotShownInTheBody {
+    /// The check itself, called as `NotShownInTheBody::left_out_field(…)`: compiles only for
+    /// `Hidden`, and its error names this trait alone (a function bounded on the trait would add
+    /// a note pointing here).
+    #[inline(always)]
+    fn left_out_field(self)
+    where
+        Self: Sized,
+    {
+    }
+}
 
 impl NotShownInTheBody for Hidden {}
-
-/// The check itself: compiles only for `Hidden`.
-#[inline(always)]
-pub fn left_out_field<T: NotShownInTheBody>(_: T) {}

@@ -192,7 +192,6 @@ fn refuse_skipped(cx: &mut Ctxt, fields: &Fields) {
 }
 
 fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> TokenStream {
-    let mut bound_names = std::collections::BTreeSet::new();
     let arms: Vec<TokenStream> = data
         .variants
         .iter()
@@ -211,7 +210,6 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
                     let bindings: Vec<Ident> = (0..unnamed.unnamed.len())
                         .map(|index| Ident::new(&format!("__etag_field_{index}"), Span::call_site()))
                         .collect();
-                    bound_names.extend(bindings.iter().map(ToString::to_string));
                     let writes = variant
                         .fields
                         .iter()
@@ -226,7 +224,7 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
                         )
                     };
                     quote! {
-                        Self::#ident(#(#bindings),*) => {
+                        Self::#ident(#(ref #bindings),*) => {
                             #private::encode_open(__etag_sink, #private::Open::#open, #name);
                             #(#writes)*
                             #end
@@ -246,7 +244,6 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
                         }
                         let binding =
                             Ident::new(&format!("__etag_field_{index}"), Span::call_site());
-                        bound_names.insert(binding.to_string());
                         let field_name = serialized_name(field_ident, serde.rename);
                         writes.push(value(
                             private,
@@ -254,7 +251,7 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
                             &field.ty,
                             &quote!(#binding),
                         ));
-                        members.push(quote!(#field_ident: #binding));
+                        members.push(quote!(#field_ident: ref #binding));
                     }
                     quote! {
                         Self::#ident { #(#members,)* .. } => {
@@ -267,23 +264,11 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
             }
         })
         .collect();
-    // A binding named like a constant in scope would be a constant pattern: shadow such
-    // constants with local items (see the `Versioned` derive's expansion for the full story).
-    let shadows = bound_names.iter().map(|name| {
-        let ident = Ident::new(name, Span::call_site());
-        quote! {
-            #[allow(dead_code, non_snake_case)]
-            fn #ident() {}
-        }
-    });
-    let scrutinee = if data.variants.is_empty() {
-        quote!(*self)
-    } else {
-        quote!(self)
-    };
+    // The arms bind `ref __etag_field_*`: names of the derive's, which a user's constant in
+    // scope cannot turn into constant patterns (rustc refuses it instead; see the `Versioned`
+    // derive's `binding`). `match *self {}` is also how an empty enum proves it is never called.
     quote! {
-        #(#shadows)*
-        match #scrutinee {
+        match *self {
             #(#arms)*
         }
     }

@@ -2,7 +2,7 @@
 //! only through `<crate>::__private`.
 //!
 //! Structs read their fields as `&self.name`, so they bind no locals at all; enum variants bind
-//! `__field_*` (see [`shadow_user_items`] for why those cannot collide with the user's items).
+//! `ref __field_*` (see [`binding`] for what a user's item of that name does).
 //! Calls that involve a field's type are spanned at that type, so when the type lacks
 //! `Serialize`, `Version` or `LastModified` the compiler points at the field.
 
@@ -37,16 +37,10 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
                 let etag = etag_expr(&private, part, plan.weak, Some(&name), Access::Binding);
                 quote!(#pattern => { #etag })
             });
-            // `match *self {}` is how an empty enum proves the method cannot be called.
-            let scrutinee = if variants.is_empty() {
-                quote!(*self)
-            } else {
-                quote!(self)
-            };
-            let shadows = shadow_user_items(variants.iter().flat_map(|(_, p)| tag_fields(p)));
+            // `*self`: the arms bind by `ref`; and `match *self {}` is how an empty enum proves
+            // the method cannot be called.
             let etag = quote! {
-                #shadows
-                match #scrutinee {
+                match *self {
                     #(#etag_arms)*
                 }
             };
@@ -63,11 +57,8 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
                         };
                         quote!(#pattern => { #value })
                     });
-                    let shadows =
-                        shadow_user_items(variants.iter().filter_map(|(_, p)| p.last_modified));
                     quote! {
-                        #shadows
-                        match self {
+                        match *self {
                             #(#arms)*
                         }
                     }
@@ -144,7 +135,7 @@ fn left_out_but_shown(plan: &Plan<'_>, private: &TokenStream) -> TokenStream {
                 None => field.ty.span(),
             };
             quote_spanned! {span=>
-                #private::left_out_field((&#private::LeftOut::<Self>::PROBE).shown());
+                #private::NotShownInTheBody::left_out_field((&#private::LeftOut::<Self>::PROBE).shown());
             }
         })
         .collect();
@@ -196,27 +187,11 @@ fn needs<'c>(plan: &Plan<'c>, private: &TokenStream) -> Vec<Need<'c>> {
     ]
 }
 
-/// One unused local `fn` per name an enum's match arms bind (`__field_*`).
-///
-/// A match binding whose name resolves to a constant in scope is not a binding at all: a user's
-/// `const __field_name` would turn the pattern into a comparison with it. Hygiene cannot help:
-/// even `Span::mixed_site()` resolves items at the call site. A local item of the same name
-/// shadows the user's, and since a function is never a pattern, the names are fresh bindings
-/// again. Structs need none: they read `self.field` directly.
-fn shadow_user_items<'c>(fields: impl Iterator<Item = &'c Field<'c>>) -> TokenStream {
-    let names: std::collections::BTreeSet<String> =
-        fields.map(|field| binding(field).to_string()).collect();
-    let items = names.iter().map(|name| {
-        let ident = syn::Ident::new(name, Span::call_site());
-        quote! {
-            #[allow(dead_code, non_snake_case)]
-            fn #ident() {}
-        }
-    });
-    quote!(#(#items)*)
-}
-
-/// The local that holds a reference to a variant's field: `__field_name` or `__field_0`.
+/// The local that holds a reference to a variant's field: `__field_name` or `__field_0`, bound
+/// by `ref`. The `__field_` prefix is the derive's: a user's constant of such a name, in scope at
+/// the derive, would make the pattern compare with it, and `ref` turns that into rustc's "match
+/// bindings cannot shadow constants" instead of a confusing non-exhaustive match. (Shadowing
+/// every such name with a local item would cost an item per binding in every expansion.)
 fn binding(field: &Field<'_>) -> syn::Ident {
     let name = match &field.member {
         syn::Member::Named(ident) => format!("__field_{}", unraw(ident)),
@@ -233,13 +208,13 @@ fn tag_fields<'c>(part: &Part<'c>) -> Vec<&'c Field<'c>> {
     }
 }
 
-/// `Path { name: __field_name, 0: __field_0, .. }`: one pattern shape for named, tuple and unit
-/// variants alike, binding references to just the fields the method reads.
+/// `Path { name: ref __field_name, 0: ref __field_0, .. }`: one pattern shape for named, tuple
+/// and unit variants alike, binding references to just the fields the method reads.
 fn pattern(path: &TokenStream, fields: &[&Field<'_>]) -> TokenStream {
     let bindings = fields.iter().map(|field| {
         let member = &field.member;
         let binding = binding(field);
-        quote!(#member: #binding)
+        quote!(#member: ref #binding)
     });
     quote!(#path { #(#bindings,)* .. })
 }

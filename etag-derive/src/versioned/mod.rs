@@ -117,15 +117,13 @@ mod tests {
                 fn etag(&self) -> my::etag::__private::EntityTag {
                     // The skipped field `0` must not be in a serialized body.
                     use my::etag::__private::{NotShown as _, ShownIfSerialize as _};
-                    my::etag::__private::left_out_field(
+                    my::etag::__private::NotShownInTheBody::left_out_field(
                         (&my::etag::__private::LeftOut::<Self>::PROBE).shown());
-                    #[allow(dead_code, non_snake_case)]
-                    fn __field_1() {}
-                    match self {
+                    match *self {
                         Self::Draft { .. } => {
                             my::etag::__private::FieldHasher::for_variant("Draft").finish(true)
                         }
-                        Self::Open { 1: __field_1, .. } => {
+                        Self::Open { 1: ref __field_1, .. } => {
                             {
                                 use my::etag::__private::{ViaEncode as _, ViaSerde as _};
                                 my::etag::__private::FieldHasher::for_variant("Open")

@@ -1,6 +1,7 @@
-//! The derive's locals (`__field_*`, `__hasher`) cannot collide with the user's items: without the
-//! derive shadowing them, these constants would turn its bindings into constant patterns, and the
-//! static would make its `let` an error.
+//! The user's items cannot collide with the derive's code: constants named like the fields
+//! (which a binding by the field's name would turn into constant patterns), and, for structs,
+//! whose fields the derive reads as `self.name` without binding anything, even the names it
+//! binds in enum arms (`__field_*`, see `fail/reserved_binding_name.rs`).
 #![deny(warnings)]
 #![allow(non_upper_case_globals, dead_code)]
 
@@ -8,7 +9,9 @@ use std::time::SystemTime;
 
 use etag_core::Versioned;
 
-const __field_name: &str = "not a binding";
+const name: &str = "not a binding";
+const at: u8 = 0;
+const __field_name: &str = "not a binding either";
 const __field_0: u8 = 0;
 const __field_at: u8 = 0;
 static __hasher: u8 = 0;
@@ -23,11 +26,28 @@ struct Named {
 #[derive(Versioned)]
 struct Tuple(u8);
 
-#[derive(Versioned)]
-enum Either {
-    Named { name: String },
-    Tuple(u8),
+mod variants {
+    #![allow(non_upper_case_globals)]
+
+    use std::time::SystemTime;
+
+    use etag_core::Versioned;
+
+    const name: &str = "not a binding";
+    const at: u8 = 0;
+
+    #[derive(Versioned)]
+    pub enum Either {
+        Named {
+            name: String,
+            #[etag(last_modified)]
+            at: SystemTime,
+        },
+        Tuple(u8),
+    }
 }
+
+use variants::Either;
 
 fn main() {
     let named = Named {
@@ -45,8 +65,11 @@ fn main() {
     assert_eq!(named.last_modified(), Some(SystemTime::UNIX_EPOCH));
     assert_ne!(Tuple(1).etag(), Tuple(2).etag());
     assert_ne!(Either::Tuple(1).etag(), Either::Tuple(2).etag());
-    assert_ne!(
-        Either::Named { name: "a".to_owned() }.etag(),
-        Either::Named { name: "b".to_owned() }.etag()
-    );
+    let either = |text: &str| Either::Named {
+        name: text.to_owned(),
+        at: SystemTime::UNIX_EPOCH,
+    };
+    assert_ne!(either("a").etag(), either("b").etag());
+    assert_eq!(either("a").last_modified(), Some(SystemTime::UNIX_EPOCH));
+    assert_eq!(Either::Tuple(1).last_modified(), None);
 }
