@@ -94,8 +94,7 @@ async fn conditional_put_order(
     pre: Preconditions,
     Json(body): Json<OrderBody>,
 ) -> Result<Written<Order>, WriteRefused> {
-    let written = replace(&state, &id, pre, body).await?;
-    Ok(respond(written, uri.path()))
+    put_checked(&state, &id, uri.path(), pre, body).await
 }
 
 /// The same PUT with a precheck on the order's stored tag and date, as the shop's GET has it: a
@@ -109,8 +108,7 @@ async fn precheck_put_order(
     pre: Preconditions,
     Json(body): Json<OrderBody>,
 ) -> Result<Written<Order>, WriteRefused> {
-    let written = replace(&state, &id, pre, body).await?;
-    Ok(respond(written, uri.path()))
+    put_checked(&state, &id, uri.path(), pre, body).await
 }
 
 /// Replaces (or creates) order `id` with `body`, if `pre` holds for the order it replaces.
@@ -134,13 +132,21 @@ async fn replace(
     Ok(written)
 }
 
-/// 200 with the new order, or 201 at `path` for a create.
-fn respond(written: StoreWritten<Order, Checked>, path: &str) -> Written<Order> {
-    if written.created {
+/// What both attribute routes do: [`replace`], then 200 with the new order, or 201 at `path`
+/// for a create.
+async fn put_checked(
+    state: &BenchState,
+    id: &str,
+    path: &str,
+    pre: Preconditions,
+    body: OrderBody,
+) -> Result<Written<Order>, WriteRefused> {
+    let written = replace(state, id, pre, body).await?;
+    Ok(if written.created {
         written.proof.created(written.value, path)
     } else {
         written.proof.ok(written.value)
-    }
+    })
 }
 
 /// Why a bench write answers with an error.

@@ -91,8 +91,10 @@ pub trait ConditionalError {
     /// `E::from(refusal).into_response()`. A method rather than supertraits, so that a type
     /// missing either trait gets this trait's one message: rustc checks a supertrait before the
     /// trait itself.
+    /// It takes a token no other crate can name, so no other crate implements this trait: every
+    /// error type gets it from the one blanket impl below.
     #[doc(hidden)]
-    fn refusal_response(refusal: PreconditionError) -> Response;
+    fn refusal_response(refusal: PreconditionError, sealed: sealed::Token) -> Response;
 
     /// The compile-time check behind `error = E`, spanned at the type: called through the trait
     /// (`<E as ConditionalError>::…`), so its error names the type and this trait alone.
@@ -103,7 +105,7 @@ pub trait ConditionalError {
 // Not recommended: a type missing both traits gets one error (this trait's), not one per trait.
 #[diagnostic::do_not_recommend]
 impl<E: From<PreconditionError> + IntoResponse> ConditionalError for E {
-    fn refusal_response(refusal: PreconditionError) -> Response {
+    fn refusal_response(refusal: PreconditionError, _sealed: sealed::Token) -> Response {
         E::from(refusal).into_response()
     }
 }
@@ -116,7 +118,7 @@ fn refusal<E: ConditionalError>(error: PreconditionError) -> Response {
             etag,
             last_modified,
         } => not_modified(&etag, last_modified, http::HeaderMap::new()),
-        error => E::refusal_response(error),
+        error => E::refusal_response(error, sealed::Token),
     }
 }
 
@@ -392,7 +394,12 @@ impl<X: IntoConditionalResponse, E: IntoResponse> IntoConditionalResponse for Re
 pub trait WriteResponse {
     /// The compile-time check behind `require`, called as `<R as WriteResponse>::…` and spanned
     /// at the option: its error names the return type.
-    fn require_is_for_writes() {}
+    #[doc(hidden)]
+    fn require_is_for_writes()
+    where
+        Self: Sized,
+    {
+    }
 }
 
 impl<T> WriteResponse for Written<T> {}
@@ -432,7 +439,12 @@ where
 pub trait ReadsNoBody<S> {
     /// The compile-time check that an argument other than the last reads no body, called as
     /// `<T as ReadsNoBody<S>>::reads_no_body()` and spanned at the argument's type.
-    fn reads_no_body() {}
+    #[doc(hidden)]
+    fn reads_no_body()
+    where
+        Self: Sized,
+    {
+    }
 }
 
 impl<S, T: FromRequestParts<S>> ReadsNoBody<S> for T {}

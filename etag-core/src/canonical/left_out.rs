@@ -4,8 +4,9 @@
 //! For each field that `#[derive(Versioned)]` leaves out of the tag (`#[etag(skip)]`, or not
 //! chosen by `#[etag(include)]`) and that serde does not skip either, the derive emits
 //! `NotShownInTheBody::left_out_field((&LeftOut::<Self>::PROBE).shown())`, spanned at the
-//! field. Method resolution picks `ShownIfSerialize` when the type implements `Serialize` (its impl is on `LeftOut<T>`
-//! itself, which is tried before the autoref'd `&LeftOut<T>` of the fallback, `NotShown`).
+//! field. Method resolution picks `ShownIfSerialize` when the type implements `Serialize` (its
+//! impl is on `LeftOut<T>` itself, which is tried before the autoref'd `&LeftOut<T>` of the
+//! fallback, `NotShown`).
 //! Only the fallback's result satisfies `NotShownInTheBody`, so a serialized type gets a
 //! compile error at the field, and any other type compiles to nothing.
 //!

@@ -135,7 +135,9 @@ fn left_out_but_shown(plan: &Plan<'_>, private: &TokenStream) -> TokenStream {
                 None => field.ty.span(),
             };
             quote_spanned! {span=>
-                #private::NotShownInTheBody::left_out_field((&#private::LeftOut::<Self>::PROBE).shown());
+                #private::NotShownInTheBody::left_out_field(
+                    (&#private::LeftOut::<Self>::PROBE).shown()
+                );
             }
         })
         .collect();

@@ -27,8 +27,6 @@ struct Named {
 struct Tuple(u8);
 
 mod variants {
-    #![allow(non_upper_case_globals)]
-
     use std::time::SystemTime;
 
     use etag_core::Versioned;
