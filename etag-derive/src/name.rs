@@ -1,8 +1,9 @@
-//! Field names as the generated code hashes them: their canonical encoding, computed once here
-//! rather than on every tag (etag-core's `canonical` docs: `06`, the LEB128 length, the UTF-8
-//! bytes).
+//! Names in the generated code: field names as it hashes them (their canonical encoding,
+//! computed once here rather than on every tag: etag-core's `canonical` docs, `06`, the LEB128
+//! length, the UTF-8 bytes), and the locals that enum arms bind.
 
-use proc_macro2::Literal;
+use proc_macro2::{Literal, Span};
+use syn::spanned::Spanned;
 
 /// The marker of a string in the canonical encoding.
 const STRING: u8 = 0x06;
@@ -25,6 +26,21 @@ pub(crate) fn encoded_after(before: &[u8], name: &str) -> Literal {
     bytes.push(len as u8);
     bytes.extend_from_slice(name.as_bytes());
     Literal::byte_string(&bytes)
+}
+
+/// The local an enum arm binds a field to: `__etag_field_name`, or `__etag_field_0` for a tuple
+/// field, bound by `ref`. The prefix is the derives' own. A user's constant of such a name in
+/// scope would make the pattern a comparison with it; `ref` turns that into rustc's "match
+/// bindings cannot shadow constants", which the span (the user's field) points at the field.
+/// (Shadowing every such name with a local item would cost an item per binding.)
+pub(crate) fn binding(field: &syn::Field, index: usize) -> syn::Ident {
+    let (name, at) = match &field.ident {
+        Some(ident) => (syn::ext::IdentExt::unraw(ident).to_string(), ident.span()),
+        None => (index.to_string(), field.ty.span()),
+    };
+    // Resolved where the derive is, as any code it writes; shown at the field.
+    let span = Span::call_site().located_at(at);
+    syn::Ident::new(&format!("__etag_field_{name}"), span)
 }
 
 #[cfg(test)]

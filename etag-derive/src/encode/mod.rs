@@ -207,8 +207,11 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
                 },
                 Fields::Unnamed(unnamed) => {
                     refuse_skipped(cx, &variant.fields);
-                    let bindings: Vec<Ident> = (0..unnamed.unnamed.len())
-                        .map(|index| Ident::new(&format!("__etag_field_{index}"), Span::call_site()))
+                    let bindings: Vec<Ident> = unnamed
+                        .unnamed
+                        .iter()
+                        .enumerate()
+                        .map(|(index, field)| crate::name::binding(field, index))
                         .collect();
                     let writes = variant
                         .fields
@@ -242,8 +245,7 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
                         if serde.skip.is_some() {
                             continue;
                         }
-                        let binding =
-                            Ident::new(&format!("__etag_field_{index}"), Span::call_site());
+                        let binding = crate::name::binding(field, index);
                         let field_name = serialized_name(field_ident, serde.rename);
                         writes.push(value(
                             private,
@@ -264,9 +266,7 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
             }
         })
         .collect();
-    // The arms bind `ref __etag_field_*`: names of the derive's, which a user's constant in
-    // scope cannot turn into constant patterns (rustc refuses it instead; see the `Versioned`
-    // derive's `binding`). `match *self {}` is also how an empty enum proves it is never called.
+    // The arms bind `ref __etag_field_*` (see `crate::name::binding`). `match *self {}` is also how an empty enum proves it is never called.
     quote! {
         match *self {
             #(#arms)*

@@ -2,11 +2,11 @@
 //! only through `<crate>::__private`.
 //!
 //! Structs read their fields as `&self.name`, so they bind no locals at all; enum variants bind
-//! `ref __field_*` (see [`binding`] for what a user's item of that name does).
+//! `ref __etag_field_*` (see [`crate::name::binding`] for what a user's item of that name does).
 //! Calls that involve a field's type are spanned at that type, so when the type lacks
 //! `Serialize`, `Version` or `LastModified` the compiler points at the field.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -97,7 +97,7 @@ pub(crate) fn expand(container: &Container<'_>, plan: &Plan<'_>, krate: &syn::Pa
 enum Access {
     /// `&self.name`: structs.
     SelfField,
-    /// `__field_name`, bound by the arm's pattern: enum variants.
+    /// `__etag_field_name`, bound by the arm's pattern: enum variants.
     Binding,
 }
 
@@ -189,17 +189,13 @@ fn needs<'c>(plan: &Plan<'c>, private: &TokenStream) -> Vec<Need<'c>> {
     ]
 }
 
-/// The local that holds a reference to a variant's field: `__field_name` or `__field_0`, bound
-/// by `ref`. The `__field_` prefix is the derive's: a user's constant of such a name, in scope at
-/// the derive, would make the pattern compare with it, and `ref` turns that into rustc's "match
-/// bindings cannot shadow constants" instead of a confusing non-exhaustive match. (Shadowing
-/// every such name with a local item would cost an item per binding in every expansion.)
+/// The local that holds a reference to a variant's field (see [`crate::name::binding`]).
 fn binding(field: &Field<'_>) -> syn::Ident {
-    let name = match &field.member {
-        syn::Member::Named(ident) => format!("__field_{}", unraw(ident)),
-        syn::Member::Unnamed(index) => format!("__field_{}", index.index),
+    let index = match &field.member {
+        syn::Member::Unnamed(index) => index.index as usize,
+        syn::Member::Named(_) => 0,
     };
-    syn::Ident::new(&name, Span::call_site())
+    crate::name::binding(field.original, index)
 }
 
 /// The fields the tag is computed from.
@@ -210,7 +206,7 @@ fn tag_fields<'c>(part: &Part<'c>) -> Vec<&'c Field<'c>> {
     }
 }
 
-/// `Path { name: ref __field_name, 0: ref __field_0, .. }`: one pattern shape for named, tuple
+/// `Path { name: ref __etag_field_name, 0: ref __etag_field_0, .. }`: one pattern shape for named, tuple
 /// and unit variants alike, binding references to just the fields the method reads.
 fn pattern(path: &TokenStream, fields: &[&Field<'_>]) -> TokenStream {
     let bindings = fields.iter().map(|field| {

@@ -123,13 +123,13 @@ mod tests {
                         Self::Draft { .. } => {
                             my::etag::__private::FieldHasher::for_variant("Draft").finish(true)
                         }
-                        Self::Open { 1: ref __field_1, .. } => {
+                        Self::Open { 1: ref __etag_field_1, .. } => {
                             {
                                 use my::etag::__private::{ViaEncode as _, ViaSerde as _};
                                 my::etag::__private::FieldHasher::for_variant("Open")
                                     .field(
                                         b"\x06\x011",
-                                        (&my::etag::__private::Probe::<String>(__field_1)).via()
+                                        (&my::etag::__private::Probe::<String>(__etag_field_1)).via()
                                     )
                                     .finish(true)
                             }

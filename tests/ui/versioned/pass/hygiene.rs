@@ -1,7 +1,7 @@
 //! The user's items cannot collide with the derive's code: constants named like the fields
 //! (which a binding by the field's name would turn into constant patterns), and, for structs,
 //! whose fields the derive reads as `self.name` without binding anything, even the names it
-//! binds in enum arms (`__field_*`, see `fail/reserved_binding_name.rs`).
+//! binds in enum arms (`__etag_field_*`, see `fail/reserved_binding_name.rs`).
 #![deny(warnings)]
 #![allow(non_upper_case_globals, dead_code)]
 
@@ -11,9 +11,9 @@ use etag_core::Versioned;
 
 const name: &str = "not a binding";
 const at: u8 = 0;
-const __field_name: &str = "not a binding either";
-const __field_0: u8 = 0;
-const __field_at: u8 = 0;
+const __etag_field_name: &str = "not a binding either";
+const __etag_field_0: u8 = 0;
+const __etag_field_at: u8 = 0;
 static __hasher: u8 = 0;
 
 #[derive(Versioned)]
