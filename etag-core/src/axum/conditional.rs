@@ -137,7 +137,7 @@ fn refusal<E: ConditionalError>(error: PreconditionError) -> Response {
     note = "return `Option<V>` where `V: Versioned`, such as `Option<EntityTag>` (`None` when the \
             resource does not exist), a `ResourceState` (or an `Option` of one), or a `Result` \
             of any of these whose error implements `IntoResponse`",
-    note = "an `async fn` gives a future: add `.await`, like `precheck = db.version(id).await`"
+    note = "if the expression calls an `async fn`, it gives a future: add `.await`, like `precheck = db.version(id).await`"
 )]
 pub trait PrecheckResult {
     /// The current state, `None` to let the handler decide, or a response to send as is.
@@ -447,6 +447,9 @@ pub trait ReadsNoBody<S> {
     }
 }
 
+// Not recommended: the error then names this trait, whose message says what to do, instead of
+// listing every `FromRequestParts` type.
+#[diagnostic::do_not_recommend]
 impl<S, T: FromRequestParts<S>> ReadsNoBody<S> for T {}
 
 /// The last argument of a `#[conditional(precheck = …)]` handler, extracted only after the

@@ -136,6 +136,9 @@ impl<T: TagField + ?Sized> FieldValue for Serialized<'_, T> {
 )]
 pub trait TagField: Serialize {}
 
+// Not recommended: rustc then reports the missing `TagField` with the message above, instead of
+// the missing `Serialize` followed by a list of every type that has it.
+#[diagnostic::do_not_recommend]
 impl<T: Serialize + ?Sized> TagField for T {}
 
 /// Writes `prefix` (a field name's encoding, or nothing) and a value inside a derived `Encode`

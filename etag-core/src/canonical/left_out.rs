@@ -73,4 +73,6 @@ pub trait NotShownInTheBody {
     }
 }
 
+// Not recommended, so the error does not point at this impl as the alternative.
+#[diagnostic::do_not_recommend]
 impl NotShownInTheBody for Hidden {}

@@ -12,7 +12,7 @@ mod handler;
 mod openapi;
 mod options;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use syn::ItemFn;
 
 use crate::ctxt::Ctxt;
@@ -22,10 +22,7 @@ pub(crate) fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
     let item_fn: ItemFn = match syn::parse2(item.clone()) {
         Ok(item_fn) => item_fn,
         Err(error) => {
-            let error = syn::Error::new(
-                error.span(),
-                "#[conditional] applies to an `async fn` axum handler",
-            );
+            let (item, error) = not_a_handler(item, &error);
             return with_errors(item, error);
         }
     };
@@ -39,6 +36,31 @@ pub(crate) fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
         None => expand::handler(&options, item_fn),
         Some(errors) => with_errors(quote::quote!(#item_fn), errors),
     }
+}
+
+/// The error for an item that does not parse as a function, at syn's span, and the item to
+/// emit beside it. `default` before the `fn` (which only trait impls take) gets its own advice,
+/// and is dropped from the item so that rustc does not refuse it a second time.
+fn not_a_handler(item: TokenStream, error: &syn::Error) -> (TokenStream, syn::Error) {
+    let is_ident =
+        |token: &TokenTree, name: &str| matches!(token, TokenTree::Ident(ident) if ident == name);
+    let mut before_fn = true;
+    let mut had_default = false;
+    let item: TokenStream = item
+        .into_iter()
+        .filter(|token| {
+            before_fn &= !is_ident(token, "fn");
+            let is_default = before_fn && is_ident(token, "default");
+            had_default |= is_default;
+            !is_default
+        })
+        .collect();
+    let message = if had_default {
+        "#[conditional] applies to an `async fn` axum handler, which takes no `default`: remove it"
+    } else {
+        "#[conditional] applies to an `async fn` axum handler"
+    };
+    (item, syn::Error::new(error.span(), message))
 }
 
 /// The user's item unchanged, followed by the errors.
