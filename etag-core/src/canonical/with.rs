@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 /// `&T` with `T: Ord`: `HashSet<T, S>`, `Vec<T>` used as a set, `IndexSet`, ….
 ///
 /// ```
+/// # #[cfg(feature = "derive")] {
 /// use std::collections::{BTreeSet, HashSet};
 /// use etag_core::Versioned;
 ///
@@ -32,6 +33,7 @@ use std::collections::BTreeSet;
 /// let article = Article { title: "t".into(), tags: HashSet::from(tags.clone()) };
 /// let ordered = Ordered { title: "t".into(), tags: BTreeSet::from(tags) };
 /// assert_eq!(article.etag(), ordered.etag());
+/// # }
 /// ```
 ///
 /// Equal elements are kept: a sorted `Vec` with duplicates is not the same as its set.
