@@ -114,23 +114,14 @@ impl<V> ExpectedVersion<V> {
             _ => None,
         }
     }
-}
 
-impl Preconditions {
-    /// The versions this write may replace, for a compare-and-swap on a version column whose
-    /// values are the resource's tags (`#[etag(version)]`, [`EntityTag::from_version`]).
-    ///
-    /// Errors with 428 when a precondition is [required](Self::required) and the request has
-    /// neither `If-Match` nor `If-None-Match`; a date (`If-Unmodified-Since`) is no use to a
-    /// version column. `If-Match` and `If-None-Match` together are folded into one condition
-    /// (RFC 9110 §13.2.2 needs both to hold).
-    ///
-    /// [`EntityTag::from_version`]: crate::EntityTag::from_version
-    pub fn expected_version<V>(&self) -> Result<ExpectedVersion<V>, PreconditionError>
+    /// What `pre` asks of the version column: [`Preconditions::expected_version`], which is
+    /// where to call it from.
+    pub(crate) fn from_preconditions(pre: &Preconditions) -> Result<Self, PreconditionError>
     where
         V: Version + FromStr + PartialEq,
     {
-        let excluded = |version: &V| match self.if_none_match() {
+        let excluded = |version: &V| match pre.if_none_match() {
             Some(TagCondition::Tags(tags)) => {
                 // If-None-Match compares weakly: `W/"7"` excludes version 7 too.
                 let tag = version.version_tag();
@@ -138,25 +129,23 @@ impl Preconditions {
             }
             _ => false,
         };
-        Ok(match (self.if_match(), self.if_none_match()) {
-            (None, None) if self.is_required() => return Err(PreconditionError::Required),
-            (None, None) => ExpectedVersion::Unconditional,
-            (Some(TagCondition::Any), None) => ExpectedVersion::Exists,
-            (None, Some(TagCondition::Any)) => ExpectedVersion::Absent,
+        Ok(match (pre.if_match(), pre.if_none_match()) {
+            (None, None) if pre.is_required() => return Err(PreconditionError::Required),
+            (None, None) => Self::Unconditional,
+            (Some(TagCondition::Any), None) => Self::Exists,
+            (None, Some(TagCondition::Any)) => Self::Absent,
             // `*` in If-None-Match needs no row, If-Match needs one: nothing can pass.
-            (Some(_), Some(TagCondition::Any)) => ExpectedVersion::OneOf(Vec::new()),
-            (Some(TagCondition::Tags(tags)), _) => ExpectedVersion::OneOf(
+            (Some(_), Some(TagCondition::Any)) => Self::OneOf(Vec::new()),
+            (Some(TagCondition::Tags(tags)), _) => Self::OneOf(
                 versions_in::<V>(tags)
                     .filter(|version| !excluded(version))
                     .collect(),
             ),
-            (None | Some(TagCondition::Any), Some(TagCondition::Tags(tags))) => {
-                ExpectedVersion::NoneOf(
-                    tags.iter()
-                        .filter_map(|tag| version_of::<V>(&tag.clone().into_strong()))
-                        .collect(),
-                )
-            }
+            (None | Some(TagCondition::Any), Some(TagCondition::Tags(tags))) => Self::NoneOf(
+                tags.iter()
+                    .filter_map(|tag| version_of::<V>(&tag.clone().into_strong()))
+                    .collect(),
+            ),
         })
     }
 }

@@ -11,6 +11,7 @@ pub(crate) mod evaluate;
 mod expected_version;
 mod state;
 
+use std::str::FromStr;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -24,6 +25,7 @@ pub use state::ResourceState;
 use self::evaluate::Conditions;
 use crate::header::{IfRange, ParsedTagList, TagCondition, single_date};
 use crate::method::{ignores_preconditions, is_get_or_head};
+use crate::version::Version;
 use crate::versioned::Versioned;
 
 /// The preconditions of one request, parsed before any other work is done.
@@ -189,6 +191,22 @@ impl Preconditions {
     /// ask about it.
     pub fn check_unconditional(&self) -> Option<Checked> {
         (!self.is_conditional() && self.check_required().is_ok()).then(Checked::issue)
+    }
+
+    /// The versions this write may replace, for a compare-and-swap on a version column whose
+    /// values are the resource's tags (`#[etag(version)]`, [`EntityTag::from_version`]).
+    ///
+    /// Errors with 428 when a precondition is [required](Self::required) and the request has
+    /// neither `If-Match` nor `If-None-Match`; a date (`If-Unmodified-Since`) is no use to a
+    /// version column. `If-Match` and `If-None-Match` together are folded into one condition
+    /// (RFC 9110 §13.2.2 needs both to hold).
+    ///
+    /// [`EntityTag::from_version`]: crate::EntityTag::from_version
+    pub fn expected_version<V>(&self) -> Result<ExpectedVersion<V>, PreconditionError>
+    where
+        V: Version + FromStr + PartialEq,
+    {
+        ExpectedVersion::from_preconditions(self)
     }
 
     /// Whether the request could use a `Range` against this state (RFC 9110 §13.1.5): a GET with
