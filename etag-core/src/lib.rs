@@ -70,11 +70,11 @@
 //! | `json` | `ProblemDetails::to_json` through `serde_json` |
 //! | `chrono`, `time` | `chrono::DateTime` / `time::OffsetDateTime` as [`LastModified`] fields |
 //! | `redis` | `cache::ValidatorCache`: validators in Redis for prechecks, never stale after a write's response |
-//! | `sqlx` | `sql`: compare-and-swap outcomes as proofs, serialization failures and lock timeouts as retryable, over sqlx 0.9 |
+//! | `sqlx` | `sql`: compare-and-swap outcomes as proofs, serialization failures and lock timeouts as retryable, over sqlx 0.9 (turns on `json`) |
 //! | `sqlx-postgres`, `sqlx-sqlite`, `sqlx-mysql` | `sql::RowsWritten` for that database's query result (and its retryable errors) |
 //! | `compression` | `coding::CodingTagsLayer`: tower-http compression with a strong tag per content coding |
 //! | `cors` | `cors::conditional_cors`: a CORS layer that lets browsers make conditional requests |
-//! | `utoipa` | `openapi`: `#[conditional]` documents its headers and 304 / 400 / 412 / 428 answers (utoipa 5) |
+//! | `utoipa` | `openapi`: `#[conditional]` documents its headers and 304 / 400 / 412 / 428 answers (utoipa 5; turns on `axum`) |
 //! | `client` | `client`: a reqwest read-change-write loop with `If-Match`, retried on 412 |
 //!
 //! On docs.rs every item shows the features it needs.
@@ -123,7 +123,7 @@ pub mod coding;
 #[cfg(feature = "cors")]
 pub mod cors;
 // OpenAPI (utoipa): the conditional headers and answers of `#[conditional]` handlers.
-#[cfg(all(feature = "utoipa", feature = "axum"))]
+#[cfg(feature = "utoipa")]
 pub mod openapi;
 // Conditional writes on SQL databases through sqlx: compare-and-swap, proofs, retries.
 #[cfg(feature = "sqlx")]

@@ -7,12 +7,18 @@
 //! - `error_response`: precondition outcomes and problem details as responses;
 //! - `written`: [`Written`], a write's success response, which only a
 //!   [`Checked`](crate::Checked) proof builds;
-//! - `conditional`: what `#[conditional]` handlers run.
+//! - `conditional`: what `#[conditional]` handlers run;
+//! - `sql` and `cache` (with `sqlx`, `redis`): those integrations' outcomes as responses and
+//!   precheck results.
 
+#[cfg(feature = "redis")]
+mod cache;
 pub(crate) mod conditional;
 mod error_response;
 mod extract;
 mod not_modified;
+#[cfg(feature = "sqlx")]
+mod sql;
 mod tagged;
 mod validators;
 mod written;

@@ -39,20 +39,6 @@ impl Cached {
     }
 }
 
-#[cfg(feature = "axum")]
-impl crate::PrecheckResult for Cached {
-    fn into_current_state(self) -> Result<Option<ResourceState>, axum::response::Response> {
-        Ok(Some(self.state))
-    }
-}
-
-#[cfg(feature = "axum")]
-impl crate::PrecheckResult for Option<Cached> {
-    fn into_current_state(self) -> Result<Option<ResourceState>, axum::response::Response> {
-        self.map(Cached::into_state).into_current_state()
-    }
-}
-
 /// The hash fields `st`, `tag` and `lm` of a state.
 pub(super) struct Encoded {
     pub(super) st: &'static str,

@@ -60,46 +60,6 @@ impl fmt::Display for Busy {
 
 impl std::error::Error for Busy {}
 
-#[cfg(feature = "axum")]
-mod response {
-    use axum::response::{IntoResponse, Response};
-    use http::header::RETRY_AFTER;
-    use http::{HeaderValue, StatusCode};
-
-    use super::Busy;
-    use crate::ProblemDetails;
-
-    /// `503 Service Unavailable` with `Retry-After`, as `application/problem+json`.
-    ///
-    /// ```
-    /// use axum::response::IntoResponse;
-    /// use etag_core::sql::Busy;
-    /// use std::time::Duration;
-    ///
-    /// // What `etag_core::sql::retry` ends with when every attempt conflicted.
-    /// let busy = Busy::new(6, Duration::from_millis(1500));
-    /// let response = busy.into_response();
-    /// assert_eq!(response.status(), http::StatusCode::SERVICE_UNAVAILABLE);
-    /// assert_eq!(response.headers()["retry-after"], "2");
-    /// ```
-    impl IntoResponse for Busy {
-        fn into_response(self) -> Response {
-            let detail = format!(
-                "The resource is being changed by many clients at once and the change could \
-                 not be applied; nothing was written. Send the same request again after \
-                 {} seconds.",
-                self.retry_after_secs()
-            );
-            let mut response =
-                ProblemDetails::new(StatusCode::SERVICE_UNAVAILABLE, detail).into_response();
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from(self.retry_after_secs()));
-            response
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

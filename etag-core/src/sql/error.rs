@@ -91,36 +91,3 @@ impl Retryable for WriteError {
         }
     }
 }
-
-#[cfg(feature = "axum")]
-mod response {
-    use axum::response::{IntoResponse, Response};
-    use http::StatusCode;
-
-    use super::WriteError;
-    use crate::ProblemDetails;
-
-    impl IntoResponse for WriteError {
-        fn into_response(self) -> Response {
-            match self {
-                Self::Precondition(error) => error.into_response(),
-                Self::NotFound => {
-                    ProblemDetails::new(StatusCode::NOT_FOUND, "The resource does not exist.")
-                        .into_response()
-                }
-                Self::Busy(busy) => busy.into_response(),
-                Self::Conflict => {
-                    super::Busy::new(1, std::time::Duration::from_secs(1)).into_response()
-                }
-                Self::Database(error) => {
-                    tracing::error!(%error, "a conditional write failed in the database");
-                    ProblemDetails::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "The database failed while handling the request.",
-                    )
-                    .into_response()
-                }
-            }
-        }
-    }
-}
