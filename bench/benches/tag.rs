@@ -6,7 +6,7 @@
 //! - `json_then_sha256`: `serde_json::to_vec` of the same value, then SHA-256 of the JSON;
 //! - `version_field` (cart only): `#[etag(version)]`, printing one integer.
 //!
-//! Run with `cargo bench -p etag-tests --bench tag`. Targets: `derived` within 1.25x of `floor`
+//! Run with `cargo bench -p etag-bench --bench tag`. Targets: `derived` within 1.25x of `floor`
 //! on the cart and 1.35x at 100 and 1,000 items, and at least 2.2x faster than
 //! `json_then_sha256`. After criterion's report, the same three are run again in interleaved
 //! rounds, whose per-round ratios are what BENCHMARKS.md's table records (see `interleaved`).

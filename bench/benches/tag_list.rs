@@ -3,7 +3,7 @@
 //! loop whose instruction count callgrind takes twice (BENCHMARKS.md, "Tag lists").
 //!
 //! ```text
-//! cargo bench -p etag-tests --bench tag_list --no-run
+//! cargo bench -p etag-bench --bench tag_list --no-run
 //! valgrind --tool=callgrind target/release/deps/tag_list-* MEMBERS ITERATIONS [handoff]
 //! ```
 //!
