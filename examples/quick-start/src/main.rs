@@ -1,14 +1,14 @@
 //! The README's quick start, whole: orders in memory behind `#[conditional]` GET and PUT.
 //!
 //! ```text
-//! cargo run -p etag-examples --example quick_start
+//! cargo run -p etag-quick-start
 //! curl -i -X PUT localhost:3000/orders/1 -H 'If-None-Match: *' \
 //!      -H 'Content-Type: application/json' -d '{"customer":"ada","items":["apple"]}'
 //! curl -i localhost:3000/orders/1 -H 'If-None-Match: "…the ETag it answered…"'   # 304
 //! ```
 //!
-//! The tests at the end (`cargo test -p etag-examples --example quick_start`) check that the
-//! code above them is the README's and that it behaves as the README says.
+//! The tests at the end (`cargo test -p etag-quick-start`) check that the code above them and
+//! this crate's dependencies are the README's, and that it behaves as the README says.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -114,14 +114,16 @@ mod tests {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
 
+    const README: &str = include_str!("../../../README.md");
+
     /// This file is the README's code block, between its own doc comment and these tests.
     #[test]
     fn the_example_is_the_readme_code() {
-        let readme = include_str!("../../README.md");
+        let readme = README;
         let start =
             readme.find("```rust,no_run\n").expect("a rust block") + "```rust,no_run\n".len();
         let end = start + readme[start..].find("```\n").expect("the block ends");
-        let example = include_str!("quick_start.rs");
+        let example = include_str!("main.rs");
         let code = example
             .split_once("\n\n")
             .filter(|(docs, _)| docs.lines().all(|line| line.starts_with("//!")))
@@ -131,7 +133,37 @@ mod tests {
         assert_eq!(
             code,
             &readme[start..end],
-            "examples/quick_start.rs and README.md's quick start differ: change both"
+            "examples/quick-start/src/main.rs and README.md's quick start differ: change both"
+        );
+    }
+
+    /// This crate's `[dependencies]` are the README's lines, with etag-core from this repository:
+    /// the quick start builds with what the README tells a user to write, and nothing else.
+    #[test]
+    fn the_dependencies_are_the_readme_lines() {
+        let block = |text: &'static str| {
+            let start = text
+                .find("[dependencies]\n")
+                .expect("a [dependencies] table");
+            let rest = &text[start..];
+            // The table ends at a blank line (Cargo.toml) or at the code block's fence (README).
+            let end = [rest.find("\n\n"), rest.find("\n```")]
+                .into_iter()
+                .flatten()
+                .min()
+                .unwrap_or(rest.len());
+            rest[..end]
+                .lines()
+                .filter(|line| !line.starts_with('#'))
+                .collect::<Vec<_>>()
+        };
+        let ours = block(include_str!("../Cargo.toml"));
+        let readme = block(README);
+        let local = |line: &str| line.replacen("{ path = \"../../etag-core\", ", "{ ", 1);
+        assert_eq!(
+            ours.iter().map(|line| local(line)).collect::<Vec<_>>(),
+            readme,
+            "examples/quick-start/Cargo.toml and README.md's dependency lines differ: change both"
         );
     }
 

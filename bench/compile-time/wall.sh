@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# What etag-core adds to a clean debug build by the wall clock (BENCHMARKS.md, "Build cost"):
+# one small axum app built with and without etag-core, alternately, each from an empty target/,
+# ROUNDS times. Prints one line per build; compare the medians. Run it on an idle machine.
+# Usage: bench/compile-time/wall.sh [ROUNDS]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+rounds=${1:-9}
+unset CARGO_TARGET_DIR
+export CARGO_INCREMENTAL=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for app in with without; do
+    mkdir -p "$work/$app/src"
+    etag=""
+    if [ "$app" = with ]; then
+        etag="etag-core = { path = \"$repo/etag-core\", features = [\"derive\", \"axum\"] }"
+    fi
+    cat > "$work/$app/Cargo.toml" <<TOML
+[package]
+name = "build-cost-$app"
+version = "0.1.0"
+edition = "2024"
+publish = false
+
+[dependencies]
+axum = "0.8"
+serde = { version = "1", features = ["derive"] }
+tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
+$etag
+
+[workspace]
+TOML
+    # The repository's lock file, so both apps build the versions the project does.
+    cp "$repo/Cargo.lock" "$work/$app/Cargo.lock"
+done
+# The same app: one handler returning a derived order under `#[conditional]`, or `Json` of it.
+python3 "$here/gen.py" 1 c "$work/with/src/main.rs"
+python3 "$here/gen.py" 1 p "$work/without/src/main.rs"
+sed -i '/etag_core/d; s/, Versioned)]/)]/; s/#\[etag(id)\] //' "$work/without/src/main.rs"
+# Fetch once, outside the timing.
+for app in with without; do (cd "$work/$app" && cargo fetch -q); done
+echo "round app seconds"
+for round in $(seq "$rounds"); do
+    for app in without with; do
+        cd "$work/$app"
+        rm -rf target
+        start=$(date +%s.%N)
+        cargo build -q --offline
+        end=$(date +%s.%N)
+        echo "$round $app $(python3 -c "print(f'{$end - $start:.2f}')")"
+    done
+done
