@@ -3,8 +3,8 @@
 //! loop whose instruction count callgrind takes twice (BENCHMARKS.md, "Tag lists").
 //!
 //! ```text
-//! cargo bench -p etag-bench --bench tag_list --no-run
-//! valgrind --tool=callgrind target/release/deps/tag_list-* MEMBERS ITERATIONS [handoff]
+//! cargo bench -p etag-bench --bench tag_list --no-run    # prints the binary's path
+//! valgrind --tool=callgrind <that path> MEMBERS ITERATIONS [handoff]
 //! ```
 //!
 //! With `handoff`, each parsed `Preconditions` is also cloned twice, as a `#[conditional]`

@@ -1,4 +1,4 @@
-"""Writes a small axum app with N handlers, for `measure.sh`: each under `#[conditional]`
+"""Writes a small axum app with N handlers, for `measure.sh` and `wall.sh`: each under `#[conditional]`
 returning a derived `Versioned` order (`c`), or plain, returning `Json` of the same order (`p`)."""
 
 import sys

@@ -75,7 +75,7 @@
 //! | `compression` | `coding::CodingTagsLayer`: tower-http compression with a strong tag per content coding |
 //! | `cors` | `cors::conditional_cors`: a CORS layer that lets browsers make conditional requests |
 //! | `utoipa` | `openapi`: `#[conditional]` documents its headers and 304 / 400 / 412 / 428 answers (utoipa 5; turns on `axum`) |
-//! | `client` | `client`: a reqwest read-change-write loop with `If-Match`, retried on 412 |
+//! | `client` | `client`: a reqwest read-change-write loop with `If-Match`, retried on 412 (turns on `json`) |
 //!
 //! On docs.rs every item shows the features it needs.
 

@@ -31,7 +31,7 @@ pub(crate) fn encoded_after(before: &[u8], name: &str) -> Literal {
 /// The local an enum arm binds a field to: `__etag_field_name`, or `__etag_field_0` for a tuple
 /// field, bound by `ref`. The prefix is the derives' own. A user's constant of such a name in
 /// scope would make the pattern a comparison with it; `ref` turns that into rustc's "match
-/// bindings cannot shadow constants", which the span (the user's field) points at the field.
+/// bindings cannot shadow constants", and the ident's span puts that error on the user's field.
 /// (Shadowing every such name with a local item would cost an item per binding.)
 pub(crate) fn binding(field: &syn::Field, index: usize) -> syn::Ident {
     let (name, at) = match &field.ident {

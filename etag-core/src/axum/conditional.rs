@@ -137,7 +137,8 @@ fn refusal<E: ConditionalError>(error: PreconditionError) -> Response {
     note = "return `Option<V>` where `V: Versioned`, such as `Option<EntityTag>` (`None` when the \
             resource does not exist), a `ResourceState` (or an `Option` of one), or a `Result` \
             of any of these whose error implements `IntoResponse`",
-    note = "if the expression calls an `async fn`, it gives a future: add `.await`, like `precheck = db.version(id).await`"
+    note = "if the expression calls an `async fn`, it gives a future: add `.await`, like \
+            `precheck = db.version(id).await`"
 )]
 pub trait PrecheckResult {
     /// The current state, `None` to let the handler decide, or a response to send as is.

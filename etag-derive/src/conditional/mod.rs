@@ -44,8 +44,10 @@ pub(crate) fn conditional(args: TokenStream, item: TokenStream) -> TokenStream {
 fn not_a_handler(item: TokenStream, error: &syn::Error) -> (TokenStream, syn::Error) {
     let is_ident =
         |token: &TokenTree, name: &str| matches!(token, TokenTree::Ident(ident) if ident == name);
-    let mut before_fn = true;
+    let has_fn = item.clone().into_iter().any(|token| is_ident(&token, "fn"));
+    let mut before_fn = has_fn;
     let mut had_default = false;
+    // Only before a `fn`: another item's `default` (a static of that name) is left as it is.
     let item: TokenStream = item
         .into_iter()
         .filter(|token| {

@@ -266,7 +266,8 @@ fn enum_body(cx: &mut Ctxt, private: &TokenStream, data: &syn::DataEnum) -> Toke
             }
         })
         .collect();
-    // The arms bind `ref __etag_field_*` (see `crate::name::binding`). `match *self {}` is also how an empty enum proves it is never called.
+    // The arms bind `ref __etag_field_*` (see `crate::name::binding`). `match *self {}` is also
+    // how an empty enum proves it is never called.
     quote! {
         match *self {
             #(#arms)*

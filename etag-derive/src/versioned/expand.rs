@@ -206,8 +206,8 @@ fn tag_fields<'c>(part: &Part<'c>) -> Vec<&'c Field<'c>> {
     }
 }
 
-/// `Path { name: ref __etag_field_name, 0: ref __etag_field_0, .. }`: one pattern shape for named, tuple
-/// and unit variants alike, binding references to just the fields the method reads.
+/// `Path { name: ref __etag_field_name, 0: ref __etag_field_0, .. }`: one pattern shape for
+/// named, tuple and unit variants alike, binding references to just the fields the method reads.
 fn pattern(path: &TokenStream, fields: &[&Field<'_>]) -> TokenStream {
     let bindings = fields.iter().map(|field| {
         let member = &field.member;

@@ -141,20 +141,20 @@ mod tests {
     /// the quick start builds with what the README tells a user to write, and nothing else.
     #[test]
     fn the_dependencies_are_the_readme_lines() {
+        // The table's lines up to the next table (Cargo.toml) or the code block's fence
+        // (README), without comments and blank lines.
         let block = |text: &'static str| {
             let start = text
                 .find("[dependencies]\n")
                 .expect("a [dependencies] table");
-            let rest = &text[start..];
-            // The table ends at a blank line (Cargo.toml) or at the code block's fence (README).
-            let end = [rest.find("\n\n"), rest.find("\n```")]
-                .into_iter()
-                .flatten()
-                .min()
-                .unwrap_or(rest.len());
-            rest[..end]
+            text[start..]
                 .lines()
-                .filter(|line| !line.starts_with('#'))
+                .enumerate()
+                .take_while(|(at, line)| {
+                    *at == 0 || !(line.starts_with('[') || line.starts_with("```"))
+                })
+                .map(|(_, line)| line)
+                .filter(|line| !line.is_empty() && !line.starts_with('#'))
                 .collect::<Vec<_>>()
         };
         let ours = block(include_str!("../Cargo.toml"));

@@ -43,9 +43,22 @@ mod variants {
         },
         Tuple(u8),
     }
+
+    // `Encode` binds an enum's fields too: the same constants cannot reach its arms. (Without
+    // `Serialize`: serde's own derive binds a struct variant's fields by their names.)
+    #[derive(etag_core::canonical::Encode)]
+    pub enum Label {
+        Named { name: String },
+        Code(u8),
+    }
+
+    #[derive(Versioned)]
+    pub struct Labelled {
+        pub label: Label,
+    }
 }
 
-use variants::Either;
+use variants::{Either, Label, Labelled};
 
 fn main() {
     let named = Named {
@@ -70,4 +83,11 @@ fn main() {
     assert_ne!(either("a").etag(), either("b").etag());
     assert_eq!(either("a").last_modified(), Some(SystemTime::UNIX_EPOCH));
     assert_eq!(Either::Tuple(1).last_modified(), None);
+    let labelled = |label| Labelled { label }.etag();
+    let named = |text: &str| Label::Named {
+        name: text.to_owned(),
+    };
+    assert_ne!(labelled(named("a")), labelled(named("b")));
+    assert_ne!(labelled(Label::Code(1)), labelled(Label::Code(2)));
+    assert_eq!(labelled(named("a")), labelled(named("a")));
 }
