@@ -261,23 +261,57 @@ fn integer_bytes(marker: u8, mut value: u64) -> ([u8; 11], usize) {
 }
 
 /// Copies `bytes` (at most `SMALL` of them) to the start of `dst` (exactly `SMALL` long) with
-/// fixed-size moves: two overlapping copies cover every length in their range.
+/// fixed-size moves: two overlapping copies cover every length in their range. The moves are
+/// integer loads and stores of a different width per branch, so the compiler cannot merge the
+/// branches into one `memcpy` call of variable length (which it does with byte-slice copies).
 #[inline(always)]
 fn copy_small(dst: &mut [u8], bytes: &[u8]) {
     let len = bytes.len();
     if len >= 16 {
-        dst[..16].copy_from_slice(&bytes[..16]);
-        dst[len - 16..len].copy_from_slice(&bytes[len - 16..]);
+        let (head, tail) = (
+            u128::from_ne_bytes(first(bytes)),
+            u128::from_ne_bytes(last(bytes)),
+        );
+        put(dst, 0, head.to_ne_bytes());
+        put(dst, len - 16, tail.to_ne_bytes());
     } else if len >= 8 {
-        dst[..8].copy_from_slice(&bytes[..8]);
-        dst[len - 8..len].copy_from_slice(&bytes[len - 8..]);
+        let (head, tail) = (
+            u64::from_ne_bytes(first(bytes)),
+            u64::from_ne_bytes(last(bytes)),
+        );
+        put(dst, 0, head.to_ne_bytes());
+        put(dst, len - 8, tail.to_ne_bytes());
     } else if len >= 4 {
-        dst[..4].copy_from_slice(&bytes[..4]);
-        dst[len - 4..len].copy_from_slice(&bytes[len - 4..]);
+        let (head, tail) = (
+            u32::from_ne_bytes(first(bytes)),
+            u32::from_ne_bytes(last(bytes)),
+        );
+        put(dst, 0, head.to_ne_bytes());
+        put(dst, len - 4, tail.to_ne_bytes());
     } else if len > 0 {
         dst[0] = bytes[0];
         dst[len / 2] = bytes[len / 2];
         dst[len - 1] = bytes[len - 1];
+    }
+}
+
+/// The first `N` bytes of `bytes` (which has at least `N`).
+#[inline(always)]
+fn first<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    bytes.first_chunk().copied().unwrap_or([0; N])
+}
+
+/// The last `N` bytes of `bytes` (which has at least `N`).
+#[inline(always)]
+fn last<const N: usize>(bytes: &[u8]) -> [u8; N] {
+    bytes.last_chunk().copied().unwrap_or([0; N])
+}
+
+/// Stores `value` at `dst[at..at + N]` (which is in bounds).
+#[inline(always)]
+fn put<const N: usize>(dst: &mut [u8], at: usize, value: [u8; N]) {
+    if let Some(to) = dst.get_mut(at..).and_then(<[u8]>::first_chunk_mut) {
+        *to = value;
     }
 }
 
@@ -349,7 +383,7 @@ mod tests {
         let expected: [u8; 32] = Sha256::digest(&data).into();
         // Mix tiny, medium and huge writes so every branch of `write` runs.
         for chunk in [
-            1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 255, 256, 257, 1000,
+            1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 255, 256, 257, 1000,
         ] {
             let mut sink = HashSink::new();
             let mut rest = &data[..];
