@@ -3,8 +3,8 @@
 
 pub use crate::canonical::Encode;
 pub use crate::canonical::field_hasher::{
-    FieldHasher, FieldValue, Open, Probe, TagField, ViaEncode, ViaSerde, encode_end, encode_open,
-    encode_value_via,
+    FieldHasher, FieldValue, Open, Probe, TagField, ViaEncode, ViaSerde, ViaUnordered, encode_end,
+    encode_open, encode_value_via,
 };
 pub use crate::canonical::left_out::{LeftOut, NotShown, NotShownInTheBody, ShownIfSerialize};
 pub use crate::canonical::sink::Sink;

@@ -151,10 +151,13 @@ pub use self::axum::{
 #[doc(hidden)]
 pub use self::axum::{ReadsNoBody, WriteResponse};
 
-// The same for the derive's checks: a hashed field's type, and a field left out of the tag but
-// shown in the body.
+// The same for the derive's checks: a hashed field's type (and an unordered set, however it is
+// spelled), and a field left out of the tag but shown in the body.
 #[doc(hidden)]
-pub use canonical::{field_hasher::TagField, left_out::NotShownInTheBody};
+pub use canonical::{
+    field_hasher::{SortedForTags, TagField},
+    left_out::NotShownInTheBody,
+};
 
 #[cfg(feature = "compression")]
 pub use coding::{CodingTags, CodingTagsLayer};

@@ -2,6 +2,8 @@
 //! struct (or struct variant) of the canonical encoding, each through [`Encode`] when its type has
 //! it, and through `serde` otherwise (see [`Probe`]).
 
+use std::collections::HashSet;
+
 use serde::Serialize;
 
 use super::encode::Encode;
@@ -99,6 +101,35 @@ impl<'a, T: ?Sized> ViaSerde<'a, T> for &Probe<'a, T> {
         Serialized(self.0)
     }
 }
+
+/// The probe's refusal for a `HashSet`, whatever the field's type is spelled as (the derive
+/// refuses the written name with its own message; this catches an alias). Its impl is on
+/// `Probe` itself, beside [`ViaEncode`]'s, which never applies to a set without `Encode`.
+pub trait ViaUnordered<'a, T: ?Sized> {
+    /// Never callable: `T` is a `HashSet`, which is not [`SortedForTags`].
+    fn via(&self) -> Serialized<'a, T>
+    where
+        T: SortedForTags;
+}
+
+impl<'a, K, S> ViaUnordered<'a, HashSet<K, S>> for Probe<'a, HashSet<K, S>> {
+    #[inline(always)]
+    fn via(&self) -> Serialized<'a, HashSet<K, S>>
+    where
+        HashSet<K, S>: SortedForTags,
+    {
+        Serialized(self.0)
+    }
+}
+
+/// What an unordered set is not: its iteration order is its hasher's, different in every
+/// process, so the same set would get a different tag on every replica and after every restart.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be hashed as it is: a `HashSet` iterates in a different order in every process",
+    label = "the same set would get a different tag on every replica and after every restart",
+    note = "hash it sorted with `#[etag(with = etag_core::canonical::sorted)]`, or use a `BTreeSet`"
+)]
+pub trait SortedForTags {}
 
 /// A field encoded through [`Encode`].
 pub struct Direct<'a, T: ?Sized>(&'a T);

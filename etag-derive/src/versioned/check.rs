@@ -104,7 +104,9 @@ pub(crate) fn check<'c>(cx: &mut Ctxt, container: &'c Container<'c>) -> Option<P
 /// A `HashSet` serializes its elements in an order that changes from process to process (its
 /// hasher is randomly seeded), so the same set would give a different tag in every replica and
 /// after every restart. Sets are sequences in the canonical encoding, so nothing can sort them
-/// afterwards; the type has to. Only the written type can be seen: an alias hides the set.
+/// afterwards; the type has to. This sees the written type, nested sets included; a field whose
+/// type is an alias of a set is refused by etag-core's probe instead (`ViaUnordered`), and a set
+/// behind an alias inside another type is out of both's sight.
 fn check_hash_set(cx: &mut Ctxt, field: &Field<'_>) {
     let ty = field.ty;
     // `with` is the escape hatch: the function's result is hashed, not the set.

@@ -266,7 +266,7 @@ fn etag_expr(
                 return quote!(#start.finish(#weak));
             }
             quote!({
-                use #private::{ViaEncode as _, ViaSerde as _};
+                use #private::{ViaEncode as _, ViaSerde as _, ViaUnordered as _};
                 #start #(#adds)* .finish(#weak)
             })
         }

@@ -80,7 +80,7 @@ mod tests {
             {
                 fn etag(&self) -> ::etag_core::__private::EntityTag {
                     {
-                        use ::etag_core::__private::{ViaEncode as _, ViaSerde as _};
+                        use ::etag_core::__private::{ViaEncode as _, ViaSerde as _, ViaUnordered as _};
                         // The name is pre-encoded; `Probe` picks `Encode` or serde.
                         ::etag_core::__private::FieldHasher::for_struct()
                             .field(
@@ -125,7 +125,7 @@ mod tests {
                         }
                         Self::Open { 1: ref __etag_field_1, .. } => {
                             {
-                                use my::etag::__private::{ViaEncode as _, ViaSerde as _};
+                                use my::etag::__private::{ViaEncode as _, ViaSerde as _, ViaUnordered as _};
                                 my::etag::__private::FieldHasher::for_variant("Open")
                                     .field(
                                         b"\x06\x011",

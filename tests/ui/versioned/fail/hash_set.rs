@@ -20,4 +20,17 @@ enum Filter {
     Tags(HashSet<String>),
 }
 
+// An alias hides the name, not the type: the field's type is refused where it is hashed.
+type Labels = HashSet<String>;
+
+#[derive(Versioned)]
+struct Aliased {
+    labels: Labels,
+}
+
+#[derive(serde::Serialize, etag_core::canonical::Encode)]
+struct Nested {
+    labels: Labels,
+}
+
 fn main() {}
