@@ -152,10 +152,11 @@ pub use self::axum::{
 pub use self::axum::{ReadsNoBody, WriteResponse};
 
 // The same for the derive's checks: a hashed field's type (and an unordered set, however it is
-// spelled), and a field left out of the tag but shown in the body.
+// spelled), and a field left out of the tag but shown in the body; the probe's two arms that
+// carry those bounds are named in the errors' notes.
 #[doc(hidden)]
 pub use canonical::{
-    field_hasher::{SortedForTags, TagField},
+    field_hasher::{SortedForTags, TagField, ViaSerde, ViaUnordered},
     left_out::NotShownInTheBody,
 };
 
