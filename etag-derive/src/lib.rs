@@ -117,9 +117,10 @@ mod versioned;
 /// A hashed field whose type mentions `HashSet` (`HashSet<T>`, `Vec<HashSet<T>>`, …) is a
 /// compile error unless it has `#[etag(with = …)]`: a `HashSet` iterates in a different order in
 /// every process, so the same value would get a different tag on every replica. Hash it through
-/// `#[etag(with = etag_core::canonical::sorted)]`, or use a `BTreeSet`. The derive sees only the
-/// type as written: a type alias, or a type of your own that holds a `HashSet` and serializes it
-/// as it iterates, is not caught. `HashMap` is fine: the encoding sorts map entries.
+/// `#[etag(with = etag_core::canonical::sorted)]`, or use a `BTreeSet`. A field whose type is an
+/// alias of a `HashSet` is refused too, where it is hashed; a set hidden inside another type (an
+/// alias of `Vec<HashSet<T>>`, a type of your own that holds one and serializes it as it
+/// iterates) is not caught. `HashMap` is fine: the encoding sorts map entries.
 ///
 /// ```
 /// use std::collections::HashSet;

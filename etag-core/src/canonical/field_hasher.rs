@@ -66,7 +66,8 @@ impl FieldHasher {
 /// to [`ViaEncode::via`] when the type implements [`Encode`] (its impl is on `Probe` itself, which
 /// method lookup tries first), and to [`ViaSerde::via`] (on `&Probe`) otherwise. Both write the
 /// same bytes, so the choice only changes the speed. In generic code the choice follows the
-/// bounds in scope, which name `Serialize`: generic fields take the serde path.
+/// bounds in scope, which name `Serialize`: generic fields take the serde path. A third arm,
+/// [`ViaUnordered`] (on `Probe`, for `#[derive(Versioned)]` fields only), refuses a `HashSet`.
 pub struct Probe<'a, T: ?Sized>(pub &'a T);
 
 /// The probe's choice for `Encode` types.
@@ -105,6 +106,8 @@ impl<'a, T: ?Sized> ViaSerde<'a, T> for &Probe<'a, T> {
 /// The probe's refusal for a `HashSet`, whatever the field's type is spelled as (the derive
 /// refuses the written name with its own message; this catches an alias). Its impl is on
 /// `Probe` itself, beside [`ViaEncode`]'s, which never applies to a set without `Encode`.
+/// `#[derive(Encode)]` does not use it: its fields have no `#[etag(with = …)]` to suggest, and
+/// a generic one's `HashSet<T>: Encode` bound would make the two arms ambiguous.
 pub trait ViaUnordered<'a, T: ?Sized> {
     /// Never callable: `T` is a `HashSet`, which is not [`SortedForTags`].
     fn via(&self) -> Serialized<'a, T>

@@ -266,6 +266,8 @@ fn integer_bytes(marker: u8, mut value: u64) -> ([u8; 11], usize) {
 /// branches into one `memcpy` call of variable length (which it does with byte-slice copies).
 #[inline(always)]
 fn copy_small(dst: &mut [u8], bytes: &[u8]) {
+    // The helpers below store nothing rather than panic out of bounds: the callers' invariant.
+    debug_assert!(dst.len() == SMALL && bytes.len() <= SMALL);
     let len = bytes.len();
     if len >= 16 {
         let (head, tail) = (

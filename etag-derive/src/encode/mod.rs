@@ -63,7 +63,7 @@ pub(crate) fn derive(input: &DeriveInput) -> TokenStream {
         impl #impl_generics #private::Encode for #ident #ty_generics #where_clause {
             #[inline]
             fn encode<__EtagSink: #private::Sink>(&self, __etag_sink: &mut __EtagSink) {
-                use #private::{ViaEncode as _, ViaSerde as _, ViaUnordered as _};
+                use #private::{ViaEncode as _, ViaSerde as _};
                 #body
             }
         }

@@ -28,9 +28,4 @@ struct Aliased {
     labels: Labels,
 }
 
-#[derive(serde::Serialize, etag_core::canonical::Encode)]
-struct Nested {
-    labels: Labels,
-}
-
 fn main() {}
