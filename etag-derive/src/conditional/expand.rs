@@ -40,7 +40,7 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
     // `modifiers` holds only `default`, which an `ItemFn` never parses with (`default fn` is for
     // impls; tests/ui/conditional/fail/default_fn.rs shows the error a user gets).
     let ItemFn {
-        mut attrs,
+        attrs,
         vis,
         sig,
         block,
@@ -56,7 +56,14 @@ pub(crate) fn handler(options: &Options, item_fn: ItemFn) -> TokenStream {
             return quote!(::core::compile_error!("#[conditional] needs a return type"););
         }
     };
-    super::openapi::document(&mut attrs, options, output_ty);
+    // What the attribute enforces goes into the handler's `#[utoipa::path]`, with etag-core's
+    // `utoipa` feature (whose `openapi` module the rewritten attribute names).
+    #[cfg(feature = "utoipa")]
+    let attrs = {
+        let mut attrs = attrs;
+        super::openapi::document(&mut attrs, options, output_ty);
+        attrs
+    };
     let ident = &sig.ident;
     // With a precheck, the last argument (the body, if any) is extracted after it: a request the
     // precheck answers never has its body read.

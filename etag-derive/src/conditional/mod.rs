@@ -1,7 +1,7 @@
 //! `#[conditional]`: turns an async axum handler into one that answers conditional requests.
 //!
 //! Split by job: [`options`] parses the attribute's arguments, [`handler`] checks the function it
-//! is applied to, [`expand`] writes the new handler, [`openapi`] adds what it enforces to the
+//! is applied to, [`expand`] writes the new handler, `openapi` (feature `utoipa`) adds what it enforces to the
 //! handler's `#[utoipa::path]`. Every mistake found is reported at once; on
 //! any error the user's function is emitted unchanged beside the errors, so the only errors shown
 //! are ours, not knock-on "cannot find function" ones.
@@ -9,6 +9,7 @@
 mod bindings;
 mod expand;
 mod handler;
+#[cfg(feature = "utoipa")]
 mod openapi;
 mod options;
 
