@@ -11,24 +11,9 @@ rounds=${1:-3}
 unset CARGO_TARGET_DIR
 app=$(mktemp -d)
 trap 'rm -rf "$app"' EXIT
-mkdir -p "$app/src"
-cat > "$app/Cargo.toml" <<TOML
-[package]
-name = "conditional-compile-time"
-version = "0.1.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-axum = "0.8"
-serde = { version = "1", features = ["derive"] }
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-etag-core = { path = "$repo/etag-core", features = ["derive", "axum"] }
-
-[workspace]
-TOML
-# The repository's lock file, so the scratch app builds the versions the project does.
-cp "$repo/Cargo.lock" "$app/Cargo.lock"
+# shellcheck source=app.sh
+. "$here/app.sh"
+scratch_app "$app" conditional-compile-time yes
 cd "$app"
 python3 "$here/gen.py" 1 c src/main.rs
 CARGO_INCREMENTAL=0 cargo build -q

@@ -11,30 +11,10 @@ unset CARGO_TARGET_DIR
 export CARGO_INCREMENTAL=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-for app in with without; do
-    mkdir -p "$work/$app/src"
-    etag=""
-    if [ "$app" = with ]; then
-        etag="etag-core = { path = \"$repo/etag-core\", features = [\"derive\", \"axum\"] }"
-    fi
-    cat > "$work/$app/Cargo.toml" <<TOML
-[package]
-name = "build-cost-$app"
-version = "0.1.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-axum = "0.8"
-serde = { version = "1", features = ["derive"] }
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-$etag
-
-[workspace]
-TOML
-    # The repository's lock file, so both apps build the versions the project does.
-    cp "$repo/Cargo.lock" "$work/$app/Cargo.lock"
-done
+# shellcheck source=app.sh
+. "$here/app.sh"
+scratch_app "$work/with" build-cost-with yes
+scratch_app "$work/without" build-cost-without no
 # The same app: one handler returning a derived order under `#[conditional]`, or `Json` of it.
 python3 "$here/gen.py" 1 c "$work/with/src/main.rs"
 python3 "$here/gen.py" 1 p "$work/without/src/main.rs"
