@@ -1,10 +1,10 @@
 //! `#[conditional]`: turns an async axum handler into one that answers conditional requests.
 //!
 //! Split by job: [`options`] parses the attribute's arguments, [`handler`] checks the function it
-//! is applied to, [`expand`] writes the new handler, `openapi` (feature `utoipa`) adds what it enforces to the
-//! handler's `#[utoipa::path]`. Every mistake found is reported at once; on
-//! any error the user's function is emitted unchanged beside the errors, so the only errors shown
-//! are ours, not knock-on "cannot find function" ones.
+//! is applied to, [`expand`] writes the new handler, `openapi` (feature `utoipa`) adds what it
+//! enforces to the handler's `#[utoipa::path]`. Every mistake found is reported at once; on any
+//! error the user's function is emitted unchanged beside the errors, so the only errors shown are
+//! ours, not knock-on "cannot find function" ones.
 
 mod bindings;
 mod expand;
@@ -66,7 +66,8 @@ fn not_a_handler(item: TokenStream, error: &syn::Error) -> (TokenStream, syn::Er
     (item, syn::Error::new(error.span(), message))
 }
 
-/// The user's item unchanged, followed by the errors.
+/// The user's item (unchanged, but for a `default` that `not_a_handler` took out), followed by
+/// the errors.
 fn with_errors(item: TokenStream, error: syn::Error) -> TokenStream {
     let errors = error.into_compile_error();
     quote::quote! {
