@@ -24,9 +24,8 @@ counter_app! {
     set = "UPDATE counters SET count = ?, version = ? WHERE id = ?",
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn both_patterns_answer_200_412_404_428_and_lose_no_update() {
-    let dir = tempfile::tempdir().expect("a temporary directory");
+/// A pool of `connections` on a new counters database in `dir`.
+async fn counters_db(dir: &tempfile::TempDir, connections: u32) -> sqlx::SqlitePool {
     let options = SqliteConnectOptions::new()
         .filename(dir.path().join("counters.db"))
         .create_if_missing(true)
@@ -34,7 +33,7 @@ async fn both_patterns_answer_200_412_404_428_and_lose_no_update() {
         // Short, so that lock waits end as SQLITE_BUSY and go through the retry helper.
         .busy_timeout(Duration::from_millis(50));
     let pool = SqlitePoolOptions::new()
-        .max_connections(4)
+        .max_connections(connections)
         .connect_with(options)
         .await
         .expect("open the SQLite file");
@@ -42,6 +41,13 @@ async fn both_patterns_answer_200_412_404_428_and_lose_no_update() {
         .execute(&pool)
         .await
         .expect("the schema");
+    pool
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn both_patterns_answer_200_412_404_428_and_lose_no_update() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let pool = counters_db(&dir, 4).await;
     let router = app::router(pool.clone());
 
     sql_support::check_contract(&router).await;
@@ -66,18 +72,7 @@ async fn a_check_of_the_new_state_inside_the_transaction_writes_nothing() {
     use sqlx::Row;
 
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let options = SqliteConnectOptions::new()
-        .filename(dir.path().join("misuse.db"))
-        .create_if_missing(true);
-    let pool = SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .expect("open the SQLite file");
-    sqlx::query(sql_support::SCHEMA)
-        .execute(&pool)
-        .await
-        .expect("the schema");
+    let pool = counters_db(&dir, 1).await;
     sqlx::query("INSERT INTO counters (id, count, version) VALUES (1, 5, 2)")
         .execute(&pool)
         .await
