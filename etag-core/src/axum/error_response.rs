@@ -86,3 +86,9 @@ impl IntoResponse for ProblemDetails {
         response
     }
 }
+
+/// The 404 the attribute answers for a missing resource (`None`) and `sql::WriteError` for a
+/// write that found no row.
+pub(crate) fn not_found() -> Response {
+    ProblemDetails::new(http::StatusCode::NOT_FOUND, "The resource does not exist.").into_response()
+}

@@ -6,6 +6,7 @@ use http::header::RETRY_AFTER;
 use http::{HeaderValue, StatusCode};
 
 use crate::ProblemDetails;
+use crate::axum::error_response::not_found;
 use crate::sql::{Busy, WriteError};
 
 /// `503 Service Unavailable` with `Retry-After`, as `application/problem+json`.
@@ -42,10 +43,7 @@ impl IntoResponse for WriteError {
     fn into_response(self) -> Response {
         match self {
             Self::Precondition(error) => error.into_response(),
-            Self::NotFound => {
-                ProblemDetails::new(StatusCode::NOT_FOUND, "The resource does not exist.")
-                    .into_response()
-            }
+            Self::NotFound => not_found(),
             Self::Busy(busy) => busy.into_response(),
             Self::Conflict => Busy::new(1, std::time::Duration::from_secs(1)).into_response(),
             Self::Database(error) => {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::ConditionalRequest;
 use super::error::{ConditionalError, refusal};
 use super::sealed;
+use crate::axum::error_response::not_found;
 use crate::axum::{Tagged, Written};
 use crate::method::{ignores_preconditions, is_get_or_head};
 use crate::{PreconditionError, Preconditions, ProblemDetails, Versioned};
@@ -124,12 +125,6 @@ impl<T: Versioned + Serialize> IntoConditionalResponse for Tagged<T> {
     }
 }
 
-/// `None` is a 404 whatever the preconditions say (RFC 9110 §13.2.1: they apply to a response
-/// that would otherwise be a 2xx).
-fn missing() -> Response {
-    ProblemDetails::new(StatusCode::NOT_FOUND, "The resource does not exist.").into_response()
-}
-
 macro_rules! optional_read {
     ($(impl for $ty:ty;)*) => {$(
         impl<T: Versioned + Serialize> IntoConditionalResponse for Option<$ty> {
@@ -143,7 +138,9 @@ macro_rules! optional_read {
             ) -> Response {
                 match self {
                     Some(read) => read.into_conditional_response(pre, refuse, sealed),
-                    None => missing(),
+                    // A 404 whatever the preconditions say (RFC 9110 §13.2.1: they apply to a
+                    // response that would otherwise be a 2xx).
+                    None => not_found(),
                 }
             }
         }
